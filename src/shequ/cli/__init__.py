@@ -1,0 +1,136 @@
+"""The `shequ` command: init, load, evolve (later issues add more subcommands)."""
+import argparse
+import sys
+from contextlib import contextmanager
+
+from pyramid.paster import bootstrap, setup_logging
+from pyramid_zodbconn import get_connection
+from tqdm import tqdm
+
+from ..tree import get_root, walk_tenants
+from .loader import LoadError, TreeValidator, merge_tree, read_tree_file
+
+COMMANDS = {}
+
+
+def command(name, help):
+    """Register a subcommand: the function gets (args, parser) and returns an exit code."""
+    def decorate(func):
+        COMMANDS[name] = (func, help)
+        return func
+    return decorate
+
+
+@contextmanager
+def app_env(config_uri):
+    """Bootstrap the app from `config_uri`; yields (registry, root, transaction manager)."""
+    setup_logging(config_uri)
+    env = bootstrap(config_uri)
+    try:
+        request = env['request']
+        tm = request.tm
+        tm.begin()
+        conn = get_connection(request)
+        root = get_root(conn, create=True)
+        yield env['registry'], root, tm
+    finally:
+        env['closer']()
+        for db in getattr(env['registry'], '_zodb_databases', {}).values():
+            db.close()
+
+
+def progress(total, desc):
+    """A progress bar on stderr (quiet when not a terminal and short)."""
+    return tqdm(total=total, desc=desc, unit='项', file=sys.stderr, leave=False,
+                disable=total < 50 and not sys.stderr.isatty())
+
+
+def load_file(registry, root, path):
+    """Validate `path` completely, then merge it; returns (created, updated)."""
+    validator = TreeValidator(registry)
+    tenants = validator.validate(read_tree_file(path))
+    with progress(validator.count, '导入') as bar:
+        return merge_tree(root, tenants, registry, tick=lambda: bar.update(1))
+
+
+@command('init', '创建数据库根节点；数据库为空时导入演示数据')
+def cmd_init(args, parser):
+    with app_env(args.config_uri) as (registry, root, tm):
+        if any(True for _ in walk_tenants(root)):
+            tm.commit()
+            print('数据库已初始化，共 %d 个单位，未做改动。' % sum(1 for _ in walk_tenants(root)))
+            return 0
+        demo = registry.settings.get('shequ.demo_file')
+        if not demo:
+            tm.commit()
+            print('已创建空数据库 (未配置 shequ.demo_file)。')
+            return 0
+        try:
+            created, _updated = load_file(registry, root, demo)
+        except LoadError as exc:
+            tm.abort()
+            print('演示数据无效，未写入任何内容: %s' % exc, file=sys.stderr)
+            return 2
+        tm.commit()
+        print('已导入演示数据: 新建 %d 项。' % created)
+    return 0
+
+
+@command('load', '按 slug 合并导入一个单位树 YAML 文件')
+def cmd_load(args, parser):
+    with app_env(args.config_uri) as (registry, root, tm):
+        try:
+            created, updated = load_file(registry, root, args.file)
+        except LoadError as exc:
+            tm.abort()
+            print('文件无效，未写入任何内容。\n位置: %s\n原因: %s' % (exc.path, exc.message),
+                  file=sys.stderr)
+            return 2
+        tm.commit()
+        print('导入完成: 新建 %d 项，更新 %d 项。' % (created, updated))
+    return 0
+
+
+@command('evolve', '执行尚未执行的数据迁移步骤')
+def cmd_evolve(args, parser):
+    from ..evolve import CURRENT_GENERATION, evolve, pending_steps
+    with app_env(args.config_uri) as (registry, root, tm):
+        steps = pending_steps(root)
+        if not steps:
+            tm.commit()
+            print('数据已是最新版本 (第 %d 代)。' % root.generation)
+            return 0
+        with progress(len(steps), '迁移') as bar:
+            done = evolve(root, registry, commit=tm.commit,
+                          tick=lambda gen, step: bar.update(1))
+        print('已执行迁移步骤 %s，当前第 %d 代。' % (', '.join(map(str, done)), CURRENT_GENERATION))
+    return 0
+
+
+def _add_arguments(name, sub):
+    sub.add_argument('config_uri', help='配置文件，如 development.ini')
+    if name == 'load':
+        sub.add_argument('file', help='单位树 YAML 文件')
+
+
+def build_parser():
+    """The argument parser with every registered subcommand."""
+    from . import extra  # noqa: F401 — subcommands registered by other packages
+    parser = argparse.ArgumentParser(prog='shequ', description='shequ 社区服务平台管理命令')
+    subs = parser.add_subparsers(dest='command', required=True)
+    for name, (func, help) in COMMANDS.items():
+        sub = subs.add_parser(name, help=help, description=help)
+        arguments = getattr(func, 'arguments', None)
+        if arguments:
+            arguments(sub)
+        else:
+            _add_arguments(name, sub)
+        sub.set_defaults(func=func)
+    return parser
+
+
+def main(argv=None):
+    """Entry point of the `shequ` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    return args.func(args, parser) or 0

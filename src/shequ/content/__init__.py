@@ -1,0 +1,69 @@
+"""Shared base for content items and the content-type registry."""
+from datetime import datetime, timezone
+
+from persistent import Persistent
+
+from .registry import add_content_type, add_tenant_import_key, get_content_registry  # noqa: F401
+
+# workflow states
+DRAFT = 'draft'
+SUBMITTED = 'submitted'
+PUBLISHED = 'published'
+WITHDRAWN = 'withdrawn'
+
+
+def utcnow():
+    """The current time, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Content(Persistent):
+    """Base of every content item: title, times, creator, workflow state."""
+
+    __name__ = None
+    __parent__ = None
+    type_name = None
+    # fields a form or import may set; subclasses extend
+    fields = ('title',)
+
+    def __init__(self, **kw):
+        now = utcnow()
+        self.title = ''
+        self.created = now
+        self.modified = now
+        self.creator = None
+        self.state = DRAFT
+        self.publish_at = None
+        self.expire_at = None
+        self.update(**kw)
+
+    def update(self, **kw):
+        """Set known fields from `kw`; returns the names that changed."""
+        changed = []
+        for name, value in kw.items():
+            if name not in self.fields and name not in ('state', 'publish_at', 'expire_at', 'creator'):
+                raise TypeError('%s has no field %r' % (type(self).__name__, name))
+            if getattr(self, name, None) != value:
+                setattr(self, name, value)
+                changed.append(name)
+        if changed:
+            self.modified = utcnow()
+        return changed
+
+    def is_public(self, now=None):
+        """Published, past its publish time and not expired."""
+        if self.state != PUBLISHED:
+            return False
+        now = now or utcnow()
+        if self.publish_at is not None and self.publish_at > now:
+            return False
+        if self.expire_at is not None and self.expire_at <= now:
+            return False
+        return True
+
+
+def includeme(config):
+    """Register the content directives."""
+    config.add_directive('add_content_type', add_content_type)
+    config.add_directive('add_tenant_import_key', add_tenant_import_key)
+    get_content_registry(config.registry)

@@ -1,0 +1,39 @@
+"""Service guides (办事指南): resource, schema registration and views."""
+import colander
+
+from ..content import Content
+from ..i18n import _
+from .schema import ServiceSchema, normalise_materials
+
+SERVICE_FIELDS = tuple(node.name for node in ServiceSchema().children)
+# defaults for fields an item was created without (and for items made before a field existed)
+SERVICE_DEFAULTS = {node.name: ('' if node.missing is colander.required else node.missing)
+                    for node in ServiceSchema().children}
+
+
+class Service(Content):
+    """One service guide; a `standard` one is shown by every tenant below its owner."""
+
+    type_name = 'service'
+    fields = SERVICE_FIELDS
+    locals().update(SERVICE_DEFAULTS)
+
+    def update(self, **kw):
+        """Store sequences as tuples so nothing is mutated in place."""
+        for key in ('materials', 'steps', 'keywords', 'faqs'):
+            if key in kw and kw[key] is not None:
+                kw[key] = tuple(dict(v) if isinstance(v, dict) else v for v in kw[key])
+        return super().update(**kw)
+
+
+def service_import_schema():
+    """The service schema as the tenant-tree file carries it."""
+    return ServiceSchema()
+
+
+def includeme(config):
+    """Register the service content type."""
+    config.add_content_type(
+        'service', Service, ServiceSchema, _('Service guide'), 'services',
+        add_permission='add', import_key='services', import_schema=service_import_schema,
+        extra={'normalise': normalise_materials})

@@ -1,0 +1,103 @@
+"""The page helper templates use as `ui`: breadcrumbs, navigation, contact, theme."""
+from pyramid.decorator import reify
+from pyramid.traversal import find_root, lineage
+
+from ..i18n import LOCALES
+from ..tree import Root, Section, Tenant, effective_setting, find_tenant
+
+
+class Layout:
+    """Everything the base layout needs to know about the current page."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def translate(self, msg):
+        """Translate a TranslationString (plain strings pass through)."""
+        return self.request.localizer.translate(msg)
+
+    @reify
+    def root(self):
+        return find_root(self.context) if self.context is not None else None
+
+    @reify
+    def tenant(self):
+        """The tenant whose site this page belongs to (None on the platform home)."""
+        return find_tenant(self.context) if self.context is not None else None
+
+    @reify
+    def site(self):
+        """The tenant, or the root on platform pages."""
+        return self.tenant if self.tenant is not None else self.root
+
+    def url(self, resource, *elements, **kw):
+        return self.request.resource_url(resource, *elements, **kw)
+
+    @reify
+    def breadcrumbs(self):
+        """(title, url) from the platform home down to the current context."""
+        if self.context is None:
+            return []
+        crumbs = []
+        for node in reversed(list(lineage(self.context))):
+            title = self.translate(getattr(node, 'title', node.__name__) or '')
+            crumbs.append((title, self.url(node)))
+        return crumbs
+
+    @reify
+    def sections(self):
+        """(name, label, url, active) for the tenant's enabled sections."""
+        if self.tenant is None:
+            return []
+        enabled = effective_setting(self.tenant, 'sections')
+        current = None
+        for node in lineage(self.context):
+            if isinstance(node, Section):
+                current = node.__name__
+        return [(s.__name__, self.translate(s.title), self.url(s), s.__name__ == current)
+                for s in self.tenant.sections() if enabled is None or s.__name__ in enabled]
+
+    @reify
+    def subtenants(self):
+        """Tenants directly below the current site."""
+        site = self.site
+        return site.tenants() if isinstance(site, (Root, Tenant)) else []
+
+    @reify
+    def contact(self):
+        """The effective contact block (address, phone, hours, email) of the tenant."""
+        contact = effective_setting(self.tenant, 'contact') if self.tenant is not None else None
+        return contact or {}
+
+    @reify
+    def theme(self):
+        theme = effective_setting(self.tenant, 'theme', 'default') if self.tenant else 'default'
+        themes = self.request.registry.settings.get('shequ.themes') or ['default']
+        return theme if theme in themes else 'default'
+
+    def static(self, path):
+        """URL of an asset of the tenant's theme."""
+        return self.request.application_url + '/_themes/%s/%s' % (self.theme, path)
+
+    @reify
+    def site_title(self):
+        return self.translate(self.site.title) if self.site is not None else ''
+
+    @reify
+    def search_url(self):
+        return self.url(self.site, '@@search') if self.site is not None else '#'
+
+    @reify
+    def locale(self):
+        return self.request.locale_name
+
+    def locale_url(self, name):
+        """The current page in another locale."""
+        return self.request.path_url + '?_LOCALE_=' + name
+
+    @property
+    def other_locales(self):
+        labels = {'zh_CN': '中文', 'en': 'English'}
+        return [(name, labels[name], self.locale_url(name))
+                for name in LOCALES if name != self.locale]

@@ -1,0 +1,25 @@
+"""Object events fired by containers; indexing and audit subscribe to them."""
+
+
+class _ObjectEvent:
+    def __init__(self, object, parent, name, request=None):
+        self.object = object
+        self.parent = parent
+        self.name = name
+        self.request = request
+
+
+class ObjectAdded(_ObjectEvent):
+    """An object was added to a container."""
+
+
+class ObjectModified(_ObjectEvent):
+    """An object's stored fields changed (edit, workflow transition, import)."""
+
+
+class ObjectWillBeRemoved(_ObjectEvent):
+    """An object is about to leave its container (it still has its lineage)."""
+
+
+class ObjectRemoved(_ObjectEvent):
+    """An object was removed from its container."""

@@ -1,0 +1,62 @@
+"""Views of the tree: platform home, tenant home, generic section and item pages, errors."""
+import logging
+
+from pyramid.httpexceptions import HTTPNotFound
+from pyramid.view import notfound_view_config, view_config
+
+from ..content import Content
+from ..content.listing import Page, page_number, visible_items
+from . import Root, Section, Tenant
+
+log = logging.getLogger(__name__)
+LATEST_PER_SECTION = 5
+
+
+@view_config(context=Root, renderer='templates/root.pt')
+def root_view(context, request):
+    return {'tenants': context.tenants()}
+
+
+@view_config(context=Tenant, renderer='templates/tenant.pt')
+def tenant_view(context, request):
+    sections = []
+    for section in context.sections():
+        items = sorted(visible_items(section, request), key=lambda i: i.modified, reverse=True)
+        sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
+                         'count': len(items)})
+    return {'tenant': context, 'sections': sections, 'children': context.tenants()}
+
+
+@view_config(context=Section, renderer='templates/section.pt')
+def section_view(context, request):
+    items = sorted(visible_items(context, request), key=lambda i: i.title)
+    return {'page': Page(items, page_number(request))}
+
+
+@view_config(context=Content, renderer='templates/item.pt')
+def item_view(context, request):
+    if not context.is_public() and not request.has_permission('view_unpublished', context):
+        raise HTTPNotFound()
+    return {'item': context}
+
+
+@notfound_view_config(renderer='templates/notfound.pt')
+def notfound_view(request):
+    request.response.status = 404
+    return {}
+
+
+def error_view(exc, request):
+    """A plain Chinese error page; the traceback goes to the log, never to the visitor."""
+    log.exception('error serving %s', request.url)
+    request.response.status = 500
+    return {}
+
+
+def includeme(config):
+    """Show the plain error page unless `shequ.debug_errors` is on."""
+    from pyramid.settings import asbool
+    if not asbool(config.registry.settings.get('shequ.debug_errors', False)):
+        config.add_exception_view(error_view, context=Exception,
+                                  renderer='shequ:tree/templates/error.pt')
+
