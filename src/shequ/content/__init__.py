@@ -50,6 +50,11 @@ class Content(Persistent):
             self.modified = utcnow()
         return changed
 
+    def search_fields(self):
+        """What search indexes: title, body text, category, keywords (kinds extend)."""
+        return {'title': self.title, 'body': '', 'category': getattr(self, 'category', ''),
+                'keywords': tuple(getattr(self, 'keywords', ()) or ())}
+
     def is_public(self, now=None):
         """Published, past its publish time and not expired."""
         if self.state != PUBLISHED:

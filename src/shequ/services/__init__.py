@@ -25,6 +25,18 @@ class Service(Content):
                 kw[key] = tuple(dict(v) if isinstance(v, dict) else v for v in kw[key])
         return super().update(**kw)
 
+    def search_fields(self):
+        """Everything a resident might type: summary, conditions, materials, steps, FAQ."""
+        parts = [self.summary, self.conditions, self.time_limit, self.fee, self.location,
+                 self.basis]
+        parts += [m.get('name', '') for m in self.materials]
+        parts += list(self.steps)
+        parts += ['%s %s' % (f.get('q', ''), f.get('a', '')) for f in self.faqs]
+        fields = super().search_fields()
+        fields['body'] = '\n'.join(p for p in parts if p)
+        fields['standard'] = bool(self.standard)
+        return fields
+
 
 def service_import_schema():
     """The service schema as the tenant-tree file carries it."""
