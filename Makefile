@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 LOCALE := src/shequ/locale
-PO     := $(shell find src/shequ -name shequ.po -path "*LC_MESSAGES*")
+PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
 .PHONY: serve test test-fast test-browser install catalog extract init bench clean
@@ -31,7 +31,7 @@ $(STAMP): setup.py
 catalog: install $(MO)
 
 %.mo: %.po
-	$(BIN)/pybabel -q compile -i $< -o $@ -D shequ
+	$(BIN)/pybabel -q compile -i $< -o $@
 
 # refresh the message template from the sources (needs lingua, in the testing extra)
 extract: install

@@ -8,6 +8,7 @@ from pyramid.config import Configurator
 INCLUDES = (
     '.i18n',
     '.tree',
+    '.security',
     '.content',
     '.theming',
     '.services',

@@ -1,7 +1,7 @@
 """Shared base for content items and the content-type registry."""
-from datetime import datetime, timezone
-
 from persistent import Persistent
+
+from ..clock import utcnow
 
 from .registry import add_content_type, add_tenant_import_key, get_content_registry  # noqa: F401
 
@@ -10,11 +10,6 @@ DRAFT = 'draft'
 SUBMITTED = 'submitted'
 PUBLISHED = 'published'
 WITHDRAWN = 'withdrawn'
-
-
-def utcnow():
-    """The current time, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
 
 
 class Content(Persistent):
@@ -68,7 +63,11 @@ class Content(Persistent):
 
 
 def includeme(config):
-    """Register the content directives."""
+    """Register the content directives, deform's renderer and assets, and generic views."""
+    from .forms import configure_deform
     config.add_directive('add_content_type', add_content_type)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
     get_content_registry(config.registry)
+    configure_deform()
+    config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
+    config.scan('.views')

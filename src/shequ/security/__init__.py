@@ -1,0 +1,39 @@
+"""Accounts, roles granted per tenant, the security policy, CSRF, sessions and audit."""
+import os
+
+from pyramid.session import SignedCookieSessionFactory
+from pyramid.settings import asbool
+
+from .policy import SecurityPolicy
+from .roles import ROLES, grant, grants_of, normalise_role, revoke  # noqa: F401
+from .users import User, find_user, get_users  # noqa: F401
+
+SESSION_MAX_AGE = 8 * 3600
+
+
+def request_root(request):
+    """The traversal root for code that runs before traversal (identity lookup)."""
+    from ..tree import root_factory
+    return root_factory(request)
+
+
+def session_secret(settings):
+    """The signing secret: the setting, else the SHEQU_SESSION_SECRET environment variable."""
+    secret = settings.get('shequ.session_secret') or os.environ.get('SHEQU_SESSION_SECRET')
+    if not secret:
+        raise ValueError('set shequ.session_secret or SHEQU_SESSION_SECRET')
+    return secret
+
+
+def includeme(config):
+    """Sessions (HttpOnly, SameSite; Secure in production), the policy, CSRF and views."""
+    settings = config.registry.settings
+    config.set_session_factory(SignedCookieSessionFactory(
+        session_secret(settings), cookie_name='shequ_session',
+        secure=asbool(settings.get('shequ.secure_cookies', False)),
+        httponly=True, samesite='Lax', timeout=SESSION_MAX_AGE, reissue_time=600,
+        max_age=None))
+    config.set_security_policy(SecurityPolicy())
+    config.set_default_csrf_options(require_csrf=True)
+    config.include('.audit')
+    config.scan('.views')

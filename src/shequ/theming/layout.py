@@ -2,7 +2,8 @@
 from pyramid.decorator import reify
 from pyramid.traversal import find_root, lineage
 
-from ..i18n import LOCALES
+from ..clock import fmt
+from ..i18n import LOCALES, _
 from ..tree import Root, Section, Tenant, effective_setting, find_tenant
 
 
@@ -12,6 +13,45 @@ class Layout:
     def __init__(self, context, request):
         self.context = context
         self.request = request
+
+    fmt = staticmethod(fmt)
+
+    @reify
+    def user(self):
+        """The logged-in user, or None."""
+        return self.request.identity
+
+    def can(self, permission, resource=None):
+        """Whether the requester has `permission` on `resource` (default: the context)."""
+        resource = self.context if resource is None else resource
+        return resource is not None and bool(self.request.has_permission(permission, resource))
+
+    @reify
+    def flash(self):
+        """Messages queued for this page (shown once)."""
+        session = self.request.session
+        if not session.peek_flash():  # peeking does not set a cookie for every visitor
+            return []
+        return [self.translate(m) for m in session.pop_flash()]
+
+    @reify
+    def toolbar(self):
+        """(label, url) of the management actions available here."""
+        from ..content import Content
+        from ..tree import Section
+        ctx, out = self.context, []
+        if isinstance(ctx, Section) and self.can('view_unpublished'):
+            out.append((_('Manage content'), self.url(ctx, '@@contents')))
+        if isinstance(ctx, Content):
+            if self.can('edit'):
+                out.append((_('Edit'), self.url(ctx, '@@edit')))
+            if self.can('delete'):
+                out.append((_('Delete'), self.url(ctx, '@@delete')))
+        if isinstance(ctx, (Tenant, Root)) and self.can('manage'):
+            out.append((_('Members and roles'), self.url(ctx, '@@members')))
+            if isinstance(ctx, Tenant):
+                out.append((_('Audit log'), self.url(ctx, '@@audit')))
+        return [(self.translate(label), url) for label, url in out]
 
     def translate(self, msg):
         """Translate a TranslationString (plain strings pass through)."""

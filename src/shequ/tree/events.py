@@ -2,11 +2,12 @@
 
 
 class _ObjectEvent:
-    def __init__(self, object, parent, name, request=None):
+    def __init__(self, object, parent, name, request=None, action=None):
         self.object = object
         self.parent = parent
         self.name = name
         self.request = request
+        self.action = action  # e.g. 'publish' for a workflow transition
 
 
 class ObjectAdded(_ObjectEvent):

@@ -1,12 +1,10 @@
 """Views of the tree: platform home, tenant home, generic section and item pages, errors."""
 import logging
 
-from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import notfound_view_config, view_config
 
-from ..content import Content
-from ..content.listing import Page, page_number, visible_items
-from . import Root, Section, Tenant
+from ..content.listing import visible_items
+from . import Root, Tenant
 
 log = logging.getLogger(__name__)
 LATEST_PER_SECTION = 5
@@ -25,19 +23,6 @@ def tenant_view(context, request):
         sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
                          'count': len(items)})
     return {'tenant': context, 'sections': sections, 'children': context.tenants()}
-
-
-@view_config(context=Section, renderer='templates/section.pt')
-def section_view(context, request):
-    items = sorted(visible_items(context, request), key=lambda i: i.title)
-    return {'page': Page(items, page_number(request))}
-
-
-@view_config(context=Content, renderer='templates/item.pt')
-def item_view(context, request):
-    if not context.is_public() and not request.has_permission('view_unpublished', context):
-        raise HTTPNotFound()
-    return {'item': context}
 
 
 @notfound_view_config(renderer='templates/notfound.pt')

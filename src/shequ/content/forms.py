@@ -1,0 +1,92 @@
+"""A small form-view base on deform + colander: a schema, buttons, one method per button."""
+from importlib.resources import files
+
+import colander
+import deform
+from pyramid.i18n import get_localizer
+from pyramid.threadlocal import get_current_request
+
+from ..clock import CHINA_TZ
+from ..i18n import _
+
+
+def _translator(term):
+    request = get_current_request()
+    return get_localizer(request).translate(term) if request is not None else term
+
+
+def configure_deform():
+    """deform renders with its own templates, translated through the request's locale."""
+    search_path = (str(files('deform') / 'templates'),)
+    deform.Form.set_zpt_renderer(search_path, translator=_translator)
+
+
+def csrf_node(request):
+    """The hidden `csrf_token` field every form carries (Pyramid checks it on POST)."""
+    return colander.SchemaNode(colander.String(), name='csrf_token',
+                               widget=deform.widget.HiddenWidget(),
+                               default=request.session.get_csrf_token(), missing='')
+
+
+class LocalDateTime(colander.DateTime):
+    """A datetime typed as China time in a `datetime-local` input (no seconds, no zone)."""
+
+    def __init__(self):
+        super().__init__(default_tzinfo=CHINA_TZ)
+
+    def serialize(self, node, appstruct):
+        if appstruct is colander.null or appstruct is None:
+            return colander.null
+        return appstruct.astimezone(CHINA_TZ).strftime('%Y-%m-%dT%H:%M')
+
+
+def datetime_node(name, title, description=''):
+    """An optional date-and-time field in China time."""
+    return colander.SchemaNode(
+        LocalDateTime(), name=name, title=title, description=description, missing=None,
+        widget=deform.widget.TextInputWidget(attributes={'type': 'datetime-local'}))
+
+
+class FormView:
+    """Subclasses set `schema_factory` and `buttons`, and define `<button>_success`."""
+
+    schema_factory = None
+    buttons = (('save', _('Save')),)
+    use_ajax = False
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+
+    def make_schema(self):
+        schema = self.schema_factory()
+        schema.add(csrf_node(self.request))
+        return schema.bind(request=self.request, context=self.context)
+
+    def make_form(self):
+        buttons = [deform.Button(name, title=title) for name, title in self.buttons]
+        return deform.Form(self.make_schema(), buttons=buttons, formid='deform')
+
+    def appstruct(self):
+        """Initial values shown on GET."""
+        return {}
+
+    def show(self, form, rendered=None):
+        """The values the page template gets."""
+        resources = form.get_widget_resources()
+        return {'form': rendered or form.render(self.appstruct()), 'view': self,
+                'js': resources['js'], 'css': resources['css']}
+
+    def __call__(self):
+        form = self.make_form()
+        if self.request.method == 'POST':
+            for name, _title in self.buttons:
+                if name in self.request.POST:
+                    try:
+                        appstruct = form.validate(self.request.POST.items())
+                    except deform.ValidationFailure as failure:
+                        self.request.response.status = 400
+                        return self.show(form, failure.render())
+                    appstruct.pop('csrf_token', None)
+                    return getattr(self, name + '_success')(appstruct)
+        return self.show(form)

@@ -1,0 +1,56 @@
+"""The Pyramid 2 security policy: session identity, role principals per tenant lineage."""
+from pyramid.authentication import SessionAuthenticationHelper
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+
+from .roles import acl_for, principals_for
+from .users import find_user
+
+
+class _ACLHolder:
+    __parent__ = None
+
+    def __init__(self, acl):
+        self.__acl__ = acl
+
+
+class SecurityPolicy:
+    """Who the requester is, and what they may do on a context."""
+
+    def __init__(self):
+        self.helper = SessionAuthenticationHelper()
+        self.acl = ACLHelper()
+
+    def identity(self, request):
+        """The logged-in active User, or None."""
+        login = self.helper.authenticated_userid(request)
+        if login is None:
+            return None
+        root = getattr(request, 'root', None)
+        if root is None:
+            from . import request_root
+            root = request_root(request)
+        user = find_user(root, login)
+        return user if user is not None and user.active else None
+
+    def authenticated_userid(self, request):
+        user = request.identity
+        return user.login if user is not None else None
+
+    def effective_principals(self, request, context):
+        principals = [Everyone]
+        user = request.identity
+        if user is not None:
+            principals += [Authenticated, 'user:' + user.login]
+            principals += principals_for(user.login, context)
+        return principals
+
+    def permits(self, request, context, permission):
+        principals = self.effective_principals(request, context)
+        return self.acl.permits(_ACLHolder(acl_for(context)), principals, permission)
+
+    def remember(self, request, userid, **kw):
+        return self.helper.remember(request, userid, **kw)
+
+    def forget(self, request, **kw):
+        return self.helper.forget(request, **kw)
+

@@ -1,0 +1,160 @@
+"""Login, logout, the forbidden page, members (role grants) and the audit log."""
+from urllib.parse import urlsplit
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.security import forget, remember
+from pyramid.view import forbidden_view_config, view_config
+
+from ..content.listing import Page, page_number
+from ..i18n import _
+from ..tree import Root, Tenant, find_root, tenant_path
+from .audit import ACTION_LABELS, get_audit_log, record
+from .roles import ROLES, grant, grants_of, normalise_role, revoke
+from .users import User, find_user, get_users
+
+MIN_PASSWORD = 8
+
+
+def safe_came_from(request, came_from, fallback):
+    """Only follow redirects back into this site."""
+    if came_from:
+        target = urlsplit(came_from)
+        here = urlsplit(request.application_url)
+        if (not target.netloc or target.netloc == here.netloc) and came_from.startswith(
+                ('/', request.application_url)) and not came_from.startswith('//'):
+            return came_from
+    return fallback
+
+
+@view_config(name='login', renderer='templates/login.pt', require_csrf=True)
+def login_view(context, request):
+    came_from = request.params.get('came_from') or request.referer or ''
+    if came_from.rstrip('/').endswith('@@login'):
+        came_from = ''
+    message, login = None, ''
+    if request.method == 'POST':
+        login = request.POST.get('login', '').strip()
+        password = request.POST.get('password', '')
+        user = find_user(find_root(context) if context is not None else None, login)
+        if user is not None and user.is_locked():
+            message = _('This account is locked after too many wrong passwords. '
+                        'Try again in 15 minutes or ask your administrator.')
+        elif user is not None and user.check_password(password):
+            request.session.invalidate()
+            headers = remember(request, user.login)
+            request.session.flash(_('Welcome, ${name}.', mapping={'name': user.name}))
+            return HTTPFound(safe_came_from(request, came_from, request.resource_url(context)),
+                             headers=headers)
+        elif user is not None and user.is_locked():
+            message = _('This account is locked after too many wrong passwords. '
+                        'Try again in 15 minutes or ask your administrator.')
+        else:
+            message = _('Wrong user name or password.')
+        request.response.status = 200
+    return {'came_from': came_from, 'message': message, 'login': login}
+
+
+@view_config(name='logout', renderer='templates/logout.pt')
+def logout_view(context, request):
+    if request.method == 'POST':
+        headers = forget(request)
+        request.session.invalidate()
+        return HTTPFound(request.resource_url(context), headers=headers)
+    return {}
+
+
+@forbidden_view_config(renderer='templates/forbidden.pt')
+def forbidden_view(request):
+    if request.identity is None:
+        return HTTPFound(request.resource_url(request.root, '@@login',
+                                              query={'came_from': request.url}))
+    request.response.status = 403
+    return {}
+
+
+def _all_grants(context):
+    """(tenant, login, role) granted on `context` and on every tenant above it."""
+    out = []
+    node = context
+    while node is not None:
+        if isinstance(node, (Tenant, Root)):
+            for login, roles in sorted(grants_of(node).items()):
+                out.extend((node, login, role) for role in roles)
+        node = node.__parent__
+    return out
+
+
+@view_config(context=Tenant, name='members', permission='manage',
+             renderer='templates/members.pt')
+@view_config(context=Root, name='members', permission='manage',
+             renderer='templates/members.pt')
+def members_view(context, request):
+    root = find_root(context)
+    errors, values = {}, {}
+    if request.method == 'POST':
+        action = request.POST.get('action')
+        values = {k: request.POST.get(k, '').strip() for k in ('login', 'name', 'role')}
+        if action == 'revoke':
+            login, role = values['login'], values['role']
+            if revoke(context, login, role):
+                record(context, request, 'revoke', context, '%s → %s' % (login, role))
+                request.session.flash(_('Role revoked.'))
+            return HTTPFound(request.resource_url(context, '@@members'))
+        errors = _grant_from_form(context, request, root, values)
+        if not errors:
+            return HTTPFound(request.resource_url(context, '@@members'))
+    own = [(login, role) for node, login, role in _all_grants(context) if node is context]
+    inherited = [(node, login, role) for node, login, role in _all_grants(context)
+                 if node is not context]
+    users = get_users(root)
+    names = {u.login: u.name for u in users.values()} if users is not None else {}
+    return {'own': own, 'inherited': inherited, 'names': names, 'roles': ROLES,
+            'errors': errors, 'values': values, 'tenant_path': tenant_path}
+
+
+def _grant_from_form(context, request, root, values):
+    """Grant a role from the members form, adding the user first when asked to."""
+    errors = {}
+    login = values['login']
+    try:
+        role = normalise_role(values['role'])
+    except ValueError:
+        errors['role'] = _('Choose a role.')
+        role = None
+    if not login:
+        errors['login'] = _('Enter a user name.')
+    user = find_user(root, login)
+    password = request.POST.get('password', '')
+    if user is None and login and not errors.get('login'):
+        if not values['name']:
+            errors['name'] = _('A new user needs a name.')
+        if len(password) < MIN_PASSWORD:
+            errors['password'] = _('A new user needs a password of at least 8 characters.')
+        if not _valid_login(login):
+            errors['login'] = _('User names use letters, digits, dot, dash and underscore.')
+    if errors:
+        request.response.status = 400
+        return errors
+    if user is None:
+        user = get_users(root, create=True).add(User(login, values['name'], password))
+        record(context, request, 'add-user', context, login)
+    if grant(context, login, role):
+        record(context, request, 'grant', context, '%s → %s' % (login, role))
+    request.session.flash(_('Role granted.'))
+    return {}
+
+
+def _valid_login(login):
+    import re
+    return re.match(r'^[A-Za-z0-9._-]{2,40}$', login) is not None
+
+
+@view_config(context=Tenant, name='audit', permission='manage', renderer='templates/audit.pt')
+def audit_view(context, request):
+    log = get_audit_log(context)
+    size = 50
+    number = page_number(request)
+    total = len(log) if log is not None else 0
+    entries = log.newest((number - 1) * size, size) if log is not None else []
+    page = Page(range(total), number, size)
+    return {'entries': entries, 'page': page, 'labels': ACTION_LABELS}
