@@ -34,6 +34,7 @@ testing = [
     'pytest>=8,<10',
     'pytest-xdist>=3,<4',
     'zxing-cpp>=2.2,<4',
+    'Pillow>=10,<14',
     'playwright>=1.45,<2',
     'lingua>=4.15,<5',
 ]

@@ -8,6 +8,7 @@ from .layout import Layout
 
 LAYOUT_TEMPLATE = 'shequ:theming/templates/layout.pt'
 MACROS_TEMPLATE = 'shequ:theming/templates/macros.pt'
+PRINT_TEMPLATE = 'shequ:theming/templates/print.pt'
 STATIC_PREFIX = '_themes'
 
 
@@ -34,7 +35,7 @@ def _traversed_resource(request):
 
 
 def add_layout_globals(event):
-    """Give every template `layout` (page macro), `macros` (shared macros) and `ui` (helper)."""
+    """Give every template `layout`, `print_layout` (A4, no chrome), `macros` and `ui`."""
     request = event.get('request')
     if request is None or 'ui' in event:
         return
@@ -43,6 +44,7 @@ def add_layout_globals(event):
         context = _traversed_resource(request)
     event['layout'] = get_renderer(LAYOUT_TEMPLATE).implementation()
     event['macros'] = get_renderer(MACROS_TEMPLATE).implementation()
+    event['print_layout'] = get_renderer(PRINT_TEMPLATE).implementation()
     event['ui'] = Layout(context, request)
 
 
