@@ -5,10 +5,26 @@ PAGE_SIZE = 20
 
 
 def visible_items(section, request, now=None):
-    """Items of `section` the requester may see: public ones, or all for editors."""
+    """Items of `section` the requester may see: public ones, or all for editors.
+
+    A content kind may lend a section more items than it stores (inherited standard
+    services): it registers a lister with `config.add_section_listing`.
+    """
+    lister = getattr(request.registry, 'section_listings', {}).get(section.__name__)
+    items = lister(section, request) if lister is not None else list(section.values())
     can_see_all = request.has_permission('view_unpublished', section)
-    return [item for item in section.values()
+    return [item for item in items
             if getattr(item, 'type_name', None) and (can_see_all or item.is_public(now))]
+
+
+def add_section_listing(config, section_name, func):
+    """Configurator directive: `func(section, request)` gives every item a section shows."""
+    def register():
+        listings = getattr(config.registry, 'section_listings', None)
+        if listings is None:
+            listings = config.registry.section_listings = {}
+        listings[section_name] = func
+    config.action(('shequ.section_listing', section_name), register)
 
 
 class Page:

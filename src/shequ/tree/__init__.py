@@ -47,10 +47,29 @@ class Root(Container):
         return sorted((v for v in self.values() if isinstance(v, Tenant)), key=sort_key)
 
 
+# section name → callable(section, name) giving a resource that is not stored in the
+# section itself (e.g. a standard service inherited from above), or None
+SECTION_FALLBACKS = {}
+
+
 class Section(Container):
-    """A fixed, reserved-name folder of one content kind inside a tenant."""
+    """A fixed, reserved-name folder of one content kind inside a tenant.
+
+    Traversal (`section[name]`) also finds what the section's content kind lends it
+    through SECTION_FALLBACKS; `get`, `keys` and `values` see only stored items.
+    """
 
     kind = 'section'
+
+    def __getitem__(self, name):
+        try:
+            return self.data[name]
+        except KeyError:
+            fallback = SECTION_FALLBACKS.get(self.__name__)
+            found = fallback(self, name) if fallback is not None else None
+            if found is None:
+                raise
+            return found
 
     @property
     def title(self):
@@ -182,8 +201,15 @@ class SectionPredicate:
         return isinstance(context, Section) and context.__name__ == self.val
 
 
+def add_section_fallback(config, section_name, func):
+    """Configurator directive: let traversal of `section_name` find `func(section, name)`."""
+    config.action(('shequ.section_fallback', section_name),
+                  lambda: SECTION_FALLBACKS.__setitem__(section_name, func))
+
+
 def includeme(config):
-    """Register the section predicate and the tree's views."""
+    """Register the section predicate, the fallback directive and the tree's views."""
     config.add_view_predicate('section', SectionPredicate)
+    config.add_directive('add_section_fallback', add_section_fallback)
     config.scan('.views')
     config.include('.views')
