@@ -348,3 +348,34 @@ def test_cli_grant_refuses_unknown_user_or_role(demo, args):
         add_user(root, 'zhang')
         ns = argparse.Namespace(login=args[1], role=args[2], path=args[3])
         assert _grant_or_revoke(ns, root, grant, 'grant') == 1
+
+
+def test_session_cookie_is_httponly_and_samesite(demo):
+    with demo.root() as root:
+        add_user(root, 'wang')
+    app = TestApp(demo.wsgi)
+    form = app.get('/@@login').forms['login-form']
+    form['login'], form['password'] = 'wang', PASSWORD
+    cookie = [v for k, v in form.submit().headerlist if k == 'Set-Cookie' and 'shequ_session' in v][0]
+    assert 'HttpOnly' in cookie and 'SameSite=Lax' in cookie
+    assert 'secure' not in cookie.lower()  # development serves plain http
+
+
+def test_production_config_marks_cookies_secure():
+    import configparser
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(os.path.join(HERE, 'production.ini'))
+    assert parser['app:main']['shequ.secure_cookies'] == 'true'
+    assert not parser['app:main']['shequ.session_secret']  # from the environment, never the file
+
+
+def test_anonymous_pages_set_no_session_cookie(demo_site):
+    res = TestApp(demo_site.wsgi).get('/sunwu/qingxi/xingfu/')
+    assert 'shequ_session' not in res.headers.get('Set-Cookie', '')
+
+
+def test_passwords_are_stored_as_argon2_hashes(demo):
+    with demo.root() as root:
+        add_user(root, 'wang')
+        assert root.users.get('wang').password_hash.startswith('$argon2id$')
+        assert PASSWORD not in root.users.get('wang').password_hash
