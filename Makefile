@@ -7,18 +7,18 @@ LOCALE := src/shequ/locale
 PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
-.PHONY: serve test test-fast test-browser install catalog extract init bench clean
+.PHONY: serve test test-fast test-browser install catalog extract init bench clean browser-deps
 
 serve: install catalog init
 	$(BIN)/pserve development.ini
 
-test: install catalog
+test: install catalog browser-deps
 	$(BIN)/pytest -n 2 -q
 
 test-fast: install catalog
 	$(BIN)/pytest -n 2 -q -m "not browser"
 
-test-browser: install catalog
+test-browser: install catalog browser-deps
 	$(BIN)/pytest -q -m browser
 
 install: $(STAMP)
@@ -46,3 +46,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var $(MO)
+
+# Debian's Chromium for the browser tests (Playwright drives it; browsers are never downloaded)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get install -y -q chromium >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1)) || \
+	  echo "chromium could not be installed: browser tests will be skipped"

@@ -1,65 +1,7 @@
 """Fixtures: a real app over a real FileStorage in a temp dir, loaded from YAML files."""
-import os
-from contextlib import contextmanager
-
 import pytest
-import transaction
-from webtest import TestApp
 
-from shequ import main
-from shequ.cli import load_file
-from shequ.tree import get_root
-
-HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEMO_FILE = os.path.join(HERE, 'config', 'demo.yaml')
-
-
-def make_settings(tmp, **extra):
-    """App settings for a throwaway database and index under `tmp`."""
-    settings = {
-        'zodbconn.uri': 'file://%s/Data.fs?blobstorage_dir=%s/blobs' % (tmp, tmp),
-        'retry.attempts': '3',
-        'pyramid.default_locale_name': 'zh_CN',
-        'shequ.themes_dir': os.path.join(HERE, 'themes'),
-        'shequ.demo_file': DEMO_FILE,
-        'shequ.index_dir': os.path.join(str(tmp), 'index'),
-        'shequ.synonyms_file': os.path.join(HERE, 'config', 'synonyms.txt'),
-        'shequ.index_inline': 'true',
-        'shequ.secure_cookies': 'false',
-        'shequ.session_secret': 'test-only-secret',
-    }
-    settings.update(extra)
-    return settings
-
-
-class Site:
-    """The WSGI app, a WebTest client and direct access to its database."""
-
-    def __init__(self, tmp, **extra):
-        self.settings = make_settings(tmp, **extra)
-        self.wsgi = main({}, **self.settings)
-        self.registry = self.wsgi.registry
-        self.db = self.registry._zodb_databases['']
-        self.app = TestApp(self.wsgi)
-
-    @contextmanager
-    def root(self):
-        """The stored root in a transaction of its own, committed on success."""
-        tm = transaction.TransactionManager()
-        conn = self.db.open(transaction_manager=tm)
-        try:
-            with tm:
-                yield get_root(conn, create=True)
-        finally:
-            conn.close()
-
-    def load(self, path):
-        """Merge a tenant-tree file, as `shequ load` does."""
-        with self.root() as root:
-            return load_file(self.registry, root, path)
-
-    def close(self):
-        self.db.close()
+from sitekit import DEMO_FILE, HERE, Site, make_settings  # noqa: F401 — tests import these
 
 
 @pytest.fixture(scope='session')
