@@ -1,4 +1,9 @@
 """Fixtures: a real app over a real FileStorage in a temp dir, loaded from YAML files."""
+import os
+import shutil
+import socket
+import threading
+
 import pytest
 
 from sitekit import DEMO_FILE, HERE, Site, make_settings  # noqa: F401 — tests import these
@@ -28,3 +33,45 @@ def demo(tmp_path):
     site.load(DEMO_FILE)
     yield site
     site.close()
+
+
+# --- browser tests: a real waitress server over a temp database, Debian's Chromium ---
+
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+                 '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if 'tests/browser/' in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope='session')
+def live_site(tmp_path_factory):
+    """The app served by waitress on a free localhost port; yields (site, base_url)."""
+    from waitress.server import create_server
+    site = Site(tmp_path_factory.mktemp('live'))
+    site.load(DEMO_FILE)
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = create_server(site.wsgi, host='127.0.0.1', port=port, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield site, 'http://127.0.0.1:%d' % port
+    server.close()
+    site.close()
+
+
+@pytest.fixture(scope='session')
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip('Debian chromium is not installed (make test installs it where apt allows)')
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
