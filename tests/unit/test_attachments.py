@@ -45,7 +45,9 @@ def test_accepts_a_real_pdf():
 
 def test_refuses_too_big_with_a_message():
     ctype, error = check_upload('big.pdf', PDF + b'x' * (2 * MB), 1 * MB)
-    assert ctype is None and 'too big' in error and error.mapping['limit'] == '1'
+    assert ctype is None and 'too big' in error and error.mapping['limit'] == '1 MB'
+    _ctype, error = check_upload('big.pdf', PDF + b'x' * 20000, 10240)
+    assert error.mapping['limit'] == '10 KB'
 
 
 @pytest.mark.parametrize('name, data', [

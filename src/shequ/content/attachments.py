@@ -45,6 +45,13 @@ def safe_filename(name):
     return name[:120] or 'file'
 
 
+def human_size(size):
+    """'1.5 MB', '20 MB', '10 KB' — sizes as people read them."""
+    if size >= 1024 * 1024:
+        return ('%.1f' % (size / 1024 / 1024)).replace('.0', '') + ' MB'
+    return '%d KB' % max(1, round(size / 1024))
+
+
 def extension(name):
     return os.path.splitext(name or '')[1].lower().lstrip('.')
 
@@ -65,9 +72,7 @@ class Attachment(Persistent):
 
     @property
     def size_label(self):
-        if self.size >= 1024 * 1024:
-            return '%.1f MB' % (self.size / 1024 / 1024)
-        return '%d KB' % max(1, round(self.size / 1024))
+        return human_size(self.size)
 
 
 def max_bytes(registry):
@@ -82,9 +87,9 @@ def check_upload(filename, data, limit, kinds=ALL_KINDS):
         return None, _('This type of file is not accepted. Allowed: ${kinds}.',
                        mapping={'kinds': ', '.join(k.upper() for k in kinds)})
     if len(data) > limit:
-        return None, _('The file is too big: ${size} MB. The limit is ${limit} MB.',
-                       mapping={'size': '%.1f' % (len(data) / 1024 / 1024),
-                                'limit': '%g' % (limit / 1024 / 1024)})
+        return None, _('The file is too big: ${size}. The limit is ${limit}.',
+                       mapping={'size': human_size(len(data)) + '+' if len(data) == limit + 1
+                                else human_size(len(data)), 'limit': human_size(limit)})
     if not data:
         return None, _('The file is empty.')
     content_type, magics = KINDS[ext]

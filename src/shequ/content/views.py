@@ -1,5 +1,6 @@
 """Generic views every content kind gets: add, edit, delete, workflow, contents."""
 import colander
+import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
@@ -124,6 +125,8 @@ class EditView(FormView):
     def appstruct(self):
         values = {}
         for node in self.schema_factory().children:
+            if isinstance(node.typ, deform.FileData):
+                continue  # a stored file is not an upload; the form starts empty
             value = getattr(self.context, node.name, None)
             values[node.name] = colander.null if value is None else value
         return values

@@ -1,4 +1,6 @@
 """The page helper templates use as `ui`: breadcrumbs, navigation, contact, theme."""
+from urllib.parse import urlencode
+
 from pyramid.decorator import reify
 from pyramid.traversal import find_root, lineage
 
@@ -132,9 +134,17 @@ class Layout:
     def locale(self):
         return self.request.locale_name
 
+    def page_url(self, number):
+        """The current page's URL at page `number`, keeping its other parameters."""
+        params = [(k, v) for k, v in self.request.GET.items() if k != 'page']
+        params.append(('page', str(number)))
+        return self.request.path_url + '?' + urlencode(params)
+
     def locale_url(self, name):
-        """The current page in another locale."""
-        return self.request.path_url + '?_LOCALE_=' + name
+        """The current page in another locale, keeping its other parameters."""
+        params = [(k, v) for k, v in self.request.GET.items() if k != '_LOCALE_']
+        params.append(('_LOCALE_', name))
+        return self.request.path_url + '?' + urlencode(params)
 
     @property
     def other_locales(self):
