@@ -79,3 +79,10 @@ def test_extracts_docx_and_xlsx_text():
 
 def test_broken_file_extracts_nothing_instead_of_failing():
     assert extract_text('broken.pdf', PDF + b'garbage') == ''
+
+
+def test_slugs_keep_numbers_and_latin_words_whole():
+    from shequ.content.naming import slugify
+    assert slugify('2025年第三季度财务公开') == '2025-nian-di-san-ji-du-cai-wu-gong-kai'
+    assert slugify('abc通知') == 'abc-tong-zhi'
+    assert slugify('!!') == 'item'

@@ -8,7 +8,7 @@ MAX_SLUG = 60
 
 def slugify(title):
     """'最低生活保障申请' → 'zui-di-sheng-huo-bao-zhang-shen-qing'."""
-    words = lazy_pinyin(title or '', errors=lambda chars: list(chars))
+    words = lazy_pinyin(title or '', errors=lambda chars: [chars])
     slug = '-'.join(w for w in (re.sub(r'[^a-z0-9]+', '-', w.lower()).strip('-') for w in words) if w)
     slug = re.sub(r'-{2,}', '-', slug)[:MAX_SLUG].strip('-')
     return slug or 'item'
