@@ -12,6 +12,7 @@ INCLUDES = (
     '.content',
     '.theming',
     '.services',
+    '.notices',
 )
 
 
