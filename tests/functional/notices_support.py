@@ -64,3 +64,15 @@ def post_notice(app, path=XINGFU, status=302, **kw):
     return app.post(path + '/notices/@@add?type=notice',
                     notice_fields(token, **kw), content_type='multipart/form-data',
                     status=status)
+
+
+def add_notice(root, tenant_path, slug, title, state='published', **fields):
+    """A notice stored directly (events fire, so its publication time is recorded)."""
+    from shequ.notices import Notice
+    node = root
+    for part in [p for p in tenant_path.split('/') if p]:
+        node = node[part]
+    notice = Notice(title=title, **fields)
+    notice.state = state
+    node['notices'].add(slug, notice)
+    return notice
