@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import DEMO_FILE, HERE
+from conftest import HERE
 from helpers import find
 from notices_support import XINGFU, add_notice, pdf_bytes
 from shequ.cli.loader import LoadError
