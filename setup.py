@@ -27,6 +27,7 @@ requires = [
     'openpyxl>=3.1,<4',
     'pypdf>=4,<8',
     'python-docx>=1.1,<2',
+    'feedgen>=1.0,<2',
 ]
 
 testing = [

@@ -13,6 +13,7 @@ INCLUDES = (
     '.theming',
     '.services',
     '.documents',
+    '.notices',
 )
 
 

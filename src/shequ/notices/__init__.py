@@ -1,0 +1,89 @@
+"""Notices (通知公告) and public disclosure (居务/财务/党务公开): resource and registration."""
+import decimal
+import html
+import re
+
+from ..clock import utcnow
+from ..content import PUBLISHED, Content
+from ..i18n import _
+from ..tree.events import ObjectAdded, ObjectModified
+from .schema import CATEGORIES, FINANCE, normalise_import, notice_import_schema, notice_schema
+
+__all__ = ('Notice', 'CATEGORIES', 'FINANCE', 'totals', 'plain_text')
+
+TAG_RE = re.compile(r'<[^>]*>')
+ZERO = decimal.Decimal('0.00')
+
+
+def plain_text(markup):
+    """The text of (sanitised) HTML: tags become spaces, entities are decoded."""
+    text = html.unescape(TAG_RE.sub(' ', markup or ''))
+    return re.sub(r'\s+', ' ', text).strip()
+
+
+def totals(rows):
+    """(total income, total expense, balance) of income/expense rows."""
+    income = sum((r.get('income') or ZERO for r in rows), ZERO)
+    expense = sum((r.get('expense') or ZERO for r in rows), ZERO)
+    return income, expense, income - expense
+
+
+class Notice(Content):
+    """A notice or disclosure; a 财务公开 notice carries an income/expense table."""
+
+    type_name = 'notice'
+    fields = ('title', 'category', 'pinned', 'body', 'table', 'attachments')
+    # class defaults: also what a notice stored before a field existed reads
+    category = CATEGORIES[0]
+    pinned = False
+    body = ''
+    table = ()
+    attachments = ()
+    published = None   # when it was first published (set by `mark_published`)
+
+    def update(self, **kw):
+        """Store rows and attachments as tuples so nothing is mutated in place."""
+        if 'table' in kw:
+            kw['table'] = tuple(dict(row) for row in kw['table'] or ())
+        if 'attachments' in kw:
+            kw['attachments'] = tuple(kw['attachments'] or ())
+        return super().update(**kw)
+
+    @property
+    def date(self):
+        """The date residents see: the publish time, else first publication, else creation."""
+        return self.publish_at or self.published or self.created
+
+    def totals(self):
+        return totals(self.table)
+
+    def search_fields(self):
+        """Title, body as plain text, table items, attachments' text and the category."""
+        fields = super().search_fields()
+        parts = [plain_text(self.body)]
+        parts += ['%s %s' % (r.get('item', ''), r.get('note', '')) for r in self.table]
+        parts += ['%s %s' % (a.filename, a.text or '') for a in self.attachments]
+        fields['body'] = '\n'.join(p.strip() for p in parts if p and p.strip())
+        fields['category'] = self.category
+        return fields
+
+
+def mark_published(event):
+    """Remember when a notice first became published (its date in lists and feeds)."""
+    obj = event.object
+    if isinstance(obj, Notice) and obj.state == PUBLISHED and obj.published is None:
+        obj.published = utcnow()
+
+
+def includeme(config):
+    """Register the notice content type, its catalogue, subscribers and views."""
+    config.add_translation_dirs('shequ.notices:locale')
+    config.add_content_type(
+        'notice', Notice, notice_schema, _('Notice'), 'notices', add_permission='add',
+        import_key='notices', import_schema=notice_import_schema,
+        extra={'normalise': normalise_import})
+    config.add_subscriber(mark_published, ObjectAdded)
+    config.add_subscriber(mark_published, ObjectModified)
+    config.scan('.views')
+    config.scan('.table')
+    config.scan('.feeds')

@@ -1,0 +1,103 @@
+"""RSS 2.0 and Atom feeds of public notices, and the latest notices of the tenants below."""
+import heapq
+from itertools import chain
+
+from feedgen.feed import FeedGenerator
+from pyramid.response import Response
+from pyramid.settings import asbool
+from pyramid.view import view_config
+
+from ..clock import utcnow
+from ..tree import Section, find_tenant, walk_tenants
+from . import Notice, plain_text
+
+BELOW_COUNT = 20      # notices from the tenants below shown on a township/county page
+FEED_COUNT = 30       # entries in a feed
+SUMMARY_CHARS = 200
+FEED_TYPES = {'rss': 'application/rss+xml; charset=utf-8',
+              'atom': 'application/atom+xml; charset=utf-8'}
+
+
+def _date(notice):
+    return notice.date
+
+
+def public_notices(tenant, now):
+    """The notices of `tenant` residents may see now."""
+    section = tenant.get('notices')
+    if section is None:
+        return iter(())
+    return (n for n in section.values() if isinstance(n, Notice) and n.is_public(now))
+
+
+def latest_below(tenant, count, now=None):
+    """[(tenant, notice)]: the `count` newest public notices of every tenant below `tenant`.
+
+    Each tenant gives at most its own `count` newest (a bounded heap), so a county with
+    hundreds of tenants never sorts all their notices at once.
+    """
+    now = now or utcnow()
+    per_tenant = (((sub, n) for n in heapq.nlargest(count, public_notices(sub, now), key=_date))
+                  for sub in walk_tenants(tenant))
+    return heapq.nlargest(count, chain.from_iterable(per_tenant), key=lambda pair: pair[1].date)
+
+
+def feed_entries(tenant, below, count, now=None):
+    """[(tenant, notice)] newest first: the tenant's own notices, and those below if asked."""
+    now = now or utcnow()
+    own = ((tenant, n) for n in heapq.nlargest(count, public_notices(tenant, now), key=_date))
+    pairs = chain(own, latest_below(tenant, count, now)) if below else own
+    return heapq.nlargest(count, pairs, key=lambda pair: pair[1].date)
+
+
+def build_feed(section, request, below):
+    """A FeedGenerator for the notices of `section`'s tenant (and below)."""
+    tenant = find_tenant(section)
+    translate = request.localizer.translate
+    page_url = request.resource_url(section)
+    title = '%s · %s' % (tenant.title, translate(section.title))
+    fg = FeedGenerator()
+    fg.id(page_url + ('?below=1' if below else ''))
+    fg.title(title)
+    fg.link(href=page_url, rel='alternate')
+    fg.link(href=request.url, rel='self')
+    fg.description(title)
+    fg.language('zh-CN')
+    fg.generator('shequ')
+    entries = feed_entries(tenant, below, FEED_COUNT)
+    fg.updated(max((n.modified for _t, n in entries), default=utcnow()))
+    for owner, notice in entries:
+        url = request.resource_url(notice)
+        fe = fg.add_entry(order='append')
+        fe.id(url)
+        fe.guid(url, permalink=True)
+        fe.title(notice.title if owner is tenant else '[%s] %s' % (owner.title, notice.title))
+        fe.link(href=url)
+        fe.published(notice.date)
+        fe.updated(notice.modified)
+        fe.author({'name': owner.title})
+        fe.category(term=notice.category, label=notice.category)
+        fe.description(plain_text(notice.body)[:SUMMARY_CHARS] or notice.title)
+        if notice.body:
+            fe.content(notice.body, type='html')
+    return fg
+
+
+def feed_response(context, request, kind):
+    below = asbool(request.params.get('below', False))
+    fg = build_feed(context, request, below)
+    body = fg.rss_str(pretty=True) if kind == 'rss' else fg.atom_str(pretty=True)
+    return Response(body=body, content_type=FEED_TYPES[kind].split(';')[0], charset='utf-8',
+                    cache_control='public, max-age=300')
+
+
+@view_config(context=Section, section='notices', name='rss.xml', permission='view')
+def rss_view(context, request):
+    """RSS 2.0 of the tenant's public notices (`?below=1`: also every tenant below)."""
+    return feed_response(context, request, 'rss')
+
+
+@view_config(context=Section, section='notices', name='atom.xml', permission='view')
+def atom_view(context, request):
+    """Atom of the tenant's public notices (`?below=1`: also every tenant below)."""
+    return feed_response(context, request, 'atom')

@@ -1,0 +1,120 @@
+"""Notice pages: the section list, a notice, its A4 print sheet, forms and attachments."""
+import base64
+
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.view import view_config
+
+from ..content.attachments import attachment_from_upload, download_url, find_attachment
+from ..content.listing import Page, page_number, visible_items
+from ..content.qr import qr_png
+from ..content.views import AddView, EditView, check_visible, workflow_box
+from ..i18n import _
+from ..tree import Section, find_tenant
+from ..tree.events import ObjectModified
+from . import CATEGORIES, Notice
+from .feeds import BELOW_COUNT, latest_below
+
+BOARD_QR_SCALE = 6
+
+
+def newest_first(notices):
+    """Pinned notices first, then the newest."""
+    return sorted(notices, key=lambda n: (bool(n.pinned), n.date), reverse=True)
+
+
+def category_param(request):
+    """The `?category=` filter when it names a known category, else None."""
+    category = request.params.get('category')
+    return category if category in CATEGORIES else None
+
+
+@view_config(context=Section, section='notices', renderer='templates/section.pt')
+def notices_view(context, request):
+    """A tenant's notices (pinned first, newest first), by category, paginated."""
+    category = category_param(request)
+    items = [n for n in visible_items(context, request) if isinstance(n, Notice)]
+    if category:
+        items = [n for n in items if n.category == category]
+    tenant = find_tenant(context)
+    below = latest_below(tenant, BELOW_COUNT) if tenant.tenants() else []
+    return {'page': Page(newest_first(items), page_number(request)), 'category': category,
+            'categories': CATEGORIES, 'below': below,
+            'page_url': lambda n: request.resource_url(
+                context, query=dict({'page': n}, **({'category': category} if category else {})))}
+
+
+def attachment_rows(item, request):
+    """(attachment, download URL) of a notice's files."""
+    return [(att, download_url(request, item, att)) for att in item.attachments]
+
+
+@view_config(context=Notice, renderer='templates/notice.pt', permission='view')
+def notice_view(context, request):
+    """A notice with its text, table, attachments and bulletin-board QR code."""
+    check_visible(context, request)
+    return {'item': context, 'workflow': workflow_box(context, request),
+            'attachments': attachment_rows(context, request), 'totals': context.totals(),
+            'can_edit': request.has_permission('edit', context)}
+
+
+@view_config(context=Notice, name='print', renderer='templates/print.pt', permission='view')
+def print_view(context, request):
+    """The A4 sheet posted on the physical bulletin board, with its QR code (码上公开)."""
+    check_visible(context, request)
+    png = qr_png(request.resource_url(context), scale=BOARD_QR_SCALE)
+    return {'item': context, 'totals': context.totals(),
+            'qr_src': 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')}
+
+
+def stored_uploads(uploads, registry):
+    """Attachments made from the uploads of a validated form (empty slots skipped)."""
+    made = (attachment_from_upload(value, registry) for value in uploads or ())
+    return tuple(att for att in made if att is not None)
+
+
+@view_config(context=Section, section='notices', name='add', renderer='shequ:content/templates/form.pt',
+             permission='add')
+class AddNoticeView(AddView):
+    """The generic add form, turning uploaded files into attachments."""
+
+    def _create(self, appstruct, target):
+        if 'new_attachments' in appstruct:  # another kind may share the section
+            appstruct = dict(appstruct)
+            appstruct['attachments'] = stored_uploads(appstruct.pop('new_attachments'),
+                                                      self.request.registry)
+        return super()._create(appstruct, target)
+
+
+@view_config(context=Notice, name='edit', renderer='shequ:content/templates/form.pt',
+             permission='edit')
+class EditNoticeView(EditView):
+    """The generic edit form; new uploads are added to the notice's attachments."""
+
+    def appstruct(self):
+        values = super().appstruct()
+        values.pop('new_attachments', None)
+        return values
+
+    def save_success(self, appstruct):
+        appstruct = dict(appstruct)
+        new = stored_uploads(appstruct.pop('new_attachments', ()), self.request.registry)
+        if new:
+            appstruct['attachments'] = self.context.attachments + new
+        return super().save_success(appstruct)
+
+
+@view_config(context=Notice, name='remove-attachment', permission='edit',
+             renderer='templates/remove_attachment.pt')
+def remove_attachment_view(context, request):
+    """GET asks to confirm; POST removes the attachment `@@remove-attachment/<id>`."""
+    att = find_attachment(context, request.subpath[0]) if request.subpath else None
+    if att is None:
+        raise HTTPNotFound()
+    if request.method == 'POST' and request.POST.get('confirm') == 'yes':
+        context.update(attachments=tuple(a for a in context.attachments if a.id != att.id))
+        request.registry.notify(ObjectModified(context, context.__parent__, context.__name__,
+                                               request=request, action='edit'))
+        request.session.flash(_('The attachment ${name} was removed.',
+                                mapping={'name': att.filename}))
+        return HTTPFound(request.resource_url(context))
+    return {'item': context, 'att': att}
