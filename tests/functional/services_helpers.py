@@ -24,9 +24,3 @@ def decode_svg(svg):
                            background_color='white')
     return decode_png(png)
 
-
-def fill_service_form(form, **fields):
-    """Fill the deform service form's plain text/checkbox fields."""
-    for name, value in fields.items():
-        form[name] = value
-    return form

@@ -174,3 +174,11 @@ def test_unpublished_standard_is_not_inherited(demo):
         find(root, '/sunwu/services/dibao').state = 'withdrawn'
     assert '最低生活保障申请' not in demo.app.get(VILLAGE + '/services/').text
     demo.app.get(VILLAGE + '/services/dibao', status=404)
+
+
+def test_hiding_tells_staff_in_chinese_what_was_hidden(demo):
+    with demo.root() as root:
+        add_user(root, 'village', 'staff', VILLAGE)
+    app = login(demo, 'village')
+    page = _hide(app, 'juzhuzheng').follow()
+    assert page.html.find(class_='flash').text.strip() == '已在本单位办事指南中隐藏“居住证申领”。'

@@ -16,6 +16,11 @@ from .schema import OVERRIDE_FIELDS, STANDARD_KINDS, OverrideSchema
 GUIDE_TEMPLATE = 'shequ:services/templates/guide.pt'
 
 
+def flash(request, message):
+    """Queue a message translated now: the session keeps only plain strings, not mappings."""
+    request.session.flash(request.localizer.translate(message))
+
+
 def guide_macros():
     """The macros that render a service guide (page and print share them)."""
     return get_renderer(GUIDE_TEMPLATE).implementation()
@@ -111,7 +116,7 @@ class OverrideView(FormView):
     def save_success(self, appstruct):
         set_overrides(self.context.__parent__, self.context.__name__,
                       {k: appstruct.get(k, '') for k in OVERRIDE_FIELDS}, request=self.request)
-        self.request.session.flash(_('Saved.'))
+        flash(self.request, _('Saved.'))
         return HTTPFound(self.request.resource_url(self.context))
 
 
@@ -129,9 +134,8 @@ def _hide_or_show(section, request, hide):
     if request.method == 'POST' and request.POST.get('confirm') == 'yes':
         set_hidden(section, slug, hide, request=request)
         mapping = {'title': source.title}
-        request.session.flash(
-            _('"${title}" is hidden from this catalogue.', mapping=mapping) if hide else
-            _('"${title}" is shown in this catalogue again.', mapping=mapping))
+        flash(request, _('"${title}" is hidden from this catalogue.', mapping=mapping) if hide
+              else _('"${title}" is shown in this catalogue again.', mapping=mapping))
         target = request.resource_url(section) if hide else request.resource_url(section, slug)
         return HTTPFound(target)
     return {'source': source, 'hide': hide, 'section': section}
