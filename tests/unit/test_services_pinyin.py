@@ -1,5 +1,9 @@
-"""Pinyin initials and category order of the service catalogue."""
+"""Pinyin initials and category order of the catalogue; who may set a standard."""
+import colander
+import pytest
+
 from shequ.services.catalogue import category_key, initial, pinyin_key
+from shequ.services.schema import ServiceSchema
 
 
 def test_initial_of_a_chinese_title_is_its_pinyin_letter():
@@ -24,3 +28,10 @@ def test_titles_sort_by_pinyin_not_by_code_point():
 def test_known_categories_come_before_others_in_the_usual_order():
     names = sorted(['社区服务', '养老服务', '社会救助'], key=category_key)
     assert names == ['社会救助', '养老服务', '社区服务']
+
+
+def test_service_schema_bound_to_a_village_refuses_a_standard():
+    schema = ServiceSchema().bind(tenant_kind='village')
+    with pytest.raises(colander.Invalid) as info:
+        schema.deserialize({'title': '自定标准', 'category': '社会救助', 'standard': 'true'})
+    assert 'standard' in info.value.asdict()

@@ -48,10 +48,16 @@ def _text(title, **kw):
 
 
 def standard_allowed(node, value):
-    """Only a county, district, township or street may set a standard (checked in forms)."""
-    context = (node.bindings or {}).get('context')
-    tenant = find_tenant(context) if context is not None else None
-    if value and tenant is not None and tenant.kind not in STANDARD_KINDS:
+    """Only a county, district, township or street may set a standard.
+
+    Forms bind `context`; an importer may bind `tenant_kind` instead. Unbound: not checked.
+    """
+    bindings = node.bindings or {}
+    kind = bindings.get('tenant_kind')
+    if kind is None and bindings.get('context') is not None:
+        tenant = find_tenant(bindings['context'])
+        kind = tenant.kind if tenant is not None else None
+    if value and kind is not None and kind not in STANDARD_KINDS:
         raise colander.Invalid(node, _(
             'Only a county, district, township or street can set a standard service.'))
 
