@@ -38,6 +38,7 @@ testing = [
     'Pillow>=10,<14',
     'playwright>=1.45,<2',
     'lingua>=4.15,<5',
+    'cairosvg>=2.7,<3',
 ]
 
 setup(

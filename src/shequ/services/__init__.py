@@ -28,7 +28,7 @@ class Service(Content):
     def search_fields(self):
         """Everything a resident might type: summary, conditions, materials, steps, FAQ."""
         parts = [self.summary, self.conditions, self.time_limit, self.fee, self.location,
-                 self.basis]
+                 self.basis, self.note]
         parts += [m.get('name', '') for m in self.materials]
         parts += list(self.steps)
         parts += ['%s %s' % (f.get('q', ''), f.get('a', '')) for f in self.faqs]
@@ -44,8 +44,17 @@ def service_import_schema():
 
 
 def includeme(config):
-    """Register the service content type."""
+    """Register the service type, inheritance of standards, tenant-file keys and views."""
+    from .inherit import apply_hidden, apply_overrides, catalogue_items, find_inherited
+    from .schema import hidden_standard_schema, overrides_schema
     config.add_content_type(
         'service', Service, ServiceSchema, _('Service guide'), 'services',
         add_permission='add', import_key='services', import_schema=service_import_schema,
         extra={'normalise': normalise_materials})
+    config.add_section_fallback('services', find_inherited)
+    config.add_section_listing('services', catalogue_items)
+    config.add_tenant_import_key('hidden_standard', hidden_standard_schema, apply_hidden)
+    config.add_tenant_import_key('overrides', overrides_schema, apply_overrides)
+    config.add_translation_dirs('shequ.services:locale')
+    config.scan('.views')
+    config.scan('.catalogue')

@@ -2,6 +2,12 @@
 import colander
 
 from ..i18n import _
+from ..tree import SLUG_RE, find_tenant
+
+# tenants whose services may be a standard for every tenant below them
+STANDARD_KINDS = ('county', 'district', 'township', 'street')
+# the fields a tenant may override on a standard it inherits
+OVERRIDE_FIELDS = ('location', 'hours', 'phone', 'note')
 
 MATERIAL_FORMS = ('原件', '复印件', '原件及复印件', '电子版')
 
@@ -41,6 +47,21 @@ def _text(title, **kw):
     return colander.SchemaNode(colander.String(), title=title, missing='', **kw)
 
 
+def standard_allowed(node, value):
+    """Only a county, district, township or street may set a standard.
+
+    Forms bind `context`; an importer may bind `tenant_kind` instead. Unbound: not checked.
+    """
+    bindings = node.bindings or {}
+    kind = bindings.get('tenant_kind')
+    if kind is None and bindings.get('context') is not None:
+        tenant = find_tenant(bindings['context'])
+        kind = tenant.kind if tenant is not None else None
+    if value and kind is not None and kind not in STANDARD_KINDS:
+        raise colander.Invalid(node, _(
+            'Only a county, district, township or street can set a standard service.'))
+
+
 class ServiceSchema(colander.MappingSchema):
     """Every field of a service guide."""
 
@@ -49,7 +70,7 @@ class ServiceSchema(colander.MappingSchema):
     category = colander.SchemaNode(colander.String(), title=_('Category'),
                                    validator=colander.Length(min=1, max=50))
     standard = colander.SchemaNode(colander.Boolean(), title=_('Standard for all tenants below'),
-                                   missing=False)
+                                   missing=False, validator=standard_allowed)
     summary = _text(_('Summary'))
     conditions = _text(_('Conditions'))
     materials = MaterialsSchema(title=_('Materials'), missing=())
@@ -61,6 +82,7 @@ class ServiceSchema(colander.MappingSchema):
     phone = _text(_('Phone'))
     complaint_phone = _text(_('Complaint phone'))
     basis = _text(_('Legal basis'))
+    note = _text(_('Note'))
     online = colander.SchemaNode(colander.Boolean(), title=_('Can be done online'), missing=False)
     delegable = colander.SchemaNode(colander.Boolean(), title=_('Can be delegated'), missing=False)
     visits = colander.SchemaNode(colander.Integer(), title=_('Visits needed'),
@@ -76,3 +98,58 @@ def normalise_materials(cstruct):
         cstruct['materials'] = [{'name': m} if isinstance(m, str) else m
                                 for m in cstruct['materials']]
     return cstruct
+
+
+def _slug(node, value):
+    if not SLUG_RE.match(value):
+        raise colander.Invalid(node, _('Use lower-case letters, digits and hyphens (a-z0-9-).'))
+
+
+class HiddenStandardSchema(colander.SequenceSchema):
+    """`hidden_standard: [slug, …]` of the tenant-tree file."""
+
+    slug = colander.SchemaNode(colander.String(), validator=_slug)
+
+
+class OverrideSchema(colander.MappingSchema):
+    """The local fields of an inherited standard service (form and file)."""
+
+    location = _text(_('Location'))
+    hours = _text(_('Hours'))
+    phone = _text(_('Phone'))
+    note = _text(_('Local note'))
+
+
+def _overrides(node, value):
+    for slug, fields in value.items():
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            raise colander.Invalid(node, _('"${slug}" is not a valid service slug.',
+                                           mapping={'slug': slug}))
+        if not isinstance(fields, dict):
+            raise colander.Invalid(node, _('The overrides of "${slug}" must be a mapping.',
+                                           mapping={'slug': slug}))
+        unknown = sorted(set(fields) - set(OVERRIDE_FIELDS))
+        if unknown:
+            raise colander.Invalid(node, _(
+                'The overrides of "${slug}" may only set location, hours, phone and note, '
+                'not ${field}.', mapping={'slug': slug, 'field': unknown[0]}))
+        if not all(isinstance(v, (str, int)) for v in fields.values()):
+            raise colander.Invalid(node, _('The overrides of "${slug}" must be text.',
+                                           mapping={'slug': slug}))
+
+
+class OverridesType(colander.Mapping):
+    """`overrides: {slug: {location, hours, phone, note}}`: keys are slugs, so any are kept."""
+
+    def __init__(self):
+        super().__init__(unknown='preserve')
+
+
+def overrides_schema():
+    """Validates the tenant-level `overrides` key."""
+    return colander.SchemaNode(OverridesType(), validator=_overrides)
+
+
+def hidden_standard_schema():
+    """Validates the tenant-level `hidden_standard` key."""
+    return HiddenStandardSchema()

@@ -1,0 +1,88 @@
+"""The service catalogue of a tenant: by category (with counts) and by pinyin initial."""
+import string
+
+from pypinyin import Style, lazy_pinyin
+from pyramid.view import view_config
+
+from ..content.listing import Page, page_number, visible_items
+from ..tree import Section
+from .inherit import hidden_here
+
+# the order residents expect; categories not listed here follow alphabetically by pinyin
+CATEGORY_ORDER = ('社会救助', '养老服务', '残疾人服务', '社会保障', '医疗保障', '就业创业',
+                  '户籍证件', '卫生健康', '住房保障', '法律服务', '退役军人', '农业农村',
+                  '婚姻登记', '教育')
+LETTERS = tuple(string.ascii_uppercase)
+OTHER = '#'
+CATALOGUE_PAGE = 20
+
+
+def pinyin_key(text):
+    """Sort key of a Chinese title: its full pinyin, then the text."""
+    return (' '.join(lazy_pinyin(text or '')).lower(), text or '')
+
+
+def initial(text):
+    """The pinyin initial of `text` as an upper-case letter, '#' for anything else."""
+    text = (text or '').strip()
+    if not text:
+        return OTHER
+    letter = lazy_pinyin(text[0], style=Style.FIRST_LETTER, errors='default')[0][:1].upper()
+    return letter if letter in LETTERS else OTHER
+
+
+def category_key(name):
+    """Known categories in their usual order, then others by pinyin."""
+    try:
+        return (0, CATEGORY_ORDER.index(name), '')
+    except ValueError:
+        return (1, 0, pinyin_key(name)[0])
+
+
+def categories(items):
+    """[(category, count)] in display order."""
+    counts = {}
+    for item in items:
+        counts[item.category] = counts.get(item.category, 0) + 1
+    return [(name, counts[name]) for name in sorted(counts, key=category_key)]
+
+
+def groups(items):
+    """Consecutive runs of `items` with the same category: [(category, [items])]."""
+    out = []
+    for item in items:
+        if out and out[-1][0] == item.category:
+            out[-1][1].append(item)
+        else:
+            out.append((item.category, [item]))
+    return out
+
+
+@view_config(context=Section, section='services', renderer='templates/catalogue.pt',
+             permission='view')
+def catalogue_view(context, request):
+    """Every service this tenant offers: its own and the standards it inherits."""
+    items = visible_items(context, request)
+    category = request.params.get('category', '').strip()
+    letter = request.params.get('letter', '').strip().upper()[:1]
+    letters = {initial(item.title) for item in items}
+    shown = items
+    if category:
+        shown = [i for i in shown if i.category == category]
+    if letter:
+        shown = [i for i in shown if initial(i.title) == letter]
+    if letter and not category:
+        shown.sort(key=lambda i: pinyin_key(i.title))
+    else:
+        shown.sort(key=lambda i: (category_key(i.category), pinyin_key(i.title)))
+    page = Page(shown, page_number(request), CATALOGUE_PAGE)
+    query = {k: v for k, v in (('category', category), ('letter', letter)) if v}
+    can_edit = request.has_permission('edit', context)
+    return {
+        'page': page, 'groups': groups(page.items), 'total': len(items),
+        'categories': categories(items), 'category': category, 'letter': letter,
+        'letters': [(x, x in letters) for x in LETTERS + (OTHER,)],
+        'grouped': not (letter and not category), 'query': query,
+        'hidden': hidden_here(context) if can_edit else [], 'can_edit': can_edit,
+        'page_url': lambda n: request.resource_url(context, query=dict(query, page=n)),
+    }

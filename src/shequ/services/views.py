@@ -1,0 +1,155 @@
+"""Service guide pages: the guide (own or inherited), print, QR poster, overrides, hiding."""
+from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.renderers import get_renderer
+from pyramid.response import Response
+from pyramid.view import view_config
+
+from ..content.forms import FormView
+from ..content.qr import qr_png, qr_svg
+from ..content.views import check_visible, workflow_box
+from ..i18n import _
+from ..tree import Section, find_tenant
+from . import Service
+from .inherit import InheritedService, set_hidden, set_overrides, standards_above
+from .schema import OVERRIDE_FIELDS, STANDARD_KINDS, OverrideSchema
+
+GUIDE_TEMPLATE = 'shequ:services/templates/guide.pt'
+
+
+def flash(request, message):
+    """Queue a message translated now: the session keeps only plain strings, not mappings."""
+    request.session.flash(request.localizer.translate(message))
+
+
+def guide_macros():
+    """The macros that render a service guide (page and print share them)."""
+    return get_renderer(GUIDE_TEMPLATE).implementation()
+
+
+def standard_note(item):
+    """Who sets the standard this page follows, as a translation string, or None."""
+    if isinstance(item, InheritedService):
+        return _('This service follows the standard set by ${owner}.',
+                 mapping={'owner': item.owner.title})
+    tenant = find_tenant(item)
+    if item.standard and tenant is not None and tenant.kind in STANDARD_KINDS:
+        return _('${owner} sets this service as the standard for every unit below it.',
+                 mapping={'owner': tenant.title})
+    return None
+
+
+def _page(item, request, workflow=None):
+    return {'item': item, 'workflow': workflow, 'guide': guide_macros(),
+            'standard_note': standard_note(item),
+            'inherited': isinstance(item, InheritedService),
+            'section': item.__parent__}
+
+
+@view_config(context=Service, renderer='templates/service.pt', permission='view')
+def service_view(context, request):
+    """A service guide stored in this tenant's catalogue."""
+    check_visible(context, request)
+    return _page(context, request, workflow_box(context, request))
+
+
+@view_config(context=InheritedService, renderer='templates/service.pt', permission='view')
+def inherited_view(context, request):
+    """A standard from above, merged with this tenant's local fields."""
+    check_visible(context, request)
+    return _page(context, request)
+
+
+@view_config(context=Service, name='print', renderer='templates/print.pt', permission='view')
+@view_config(context=InheritedService, name='print', renderer='templates/print.pt',
+             permission='view')
+def print_view(context, request):
+    """A clean A4 guide with the QR code of the page."""
+    check_visible(context, request)
+    values = _page(context, request)
+    values['qr'] = qr_svg(request.resource_url(context))
+    return values
+
+
+@view_config(context=Service, name='poster', renderer='templates/poster.pt',
+             permission='view_unpublished')
+@view_config(context=InheritedService, name='poster', renderer='templates/poster.pt',
+             permission='view_unpublished')
+def poster_view(context, request):
+    """A QR poster for the service-station wall: big code, title, unit, phone."""
+    return {'item': context, 'tenant': find_tenant(context),
+            'qr': qr_svg(request.resource_url(context), scale=10)}
+
+
+@view_config(context=InheritedService, name='qr.png', permission='view')
+def inherited_qr_view(context, request):
+    """The QR code of an inherited guide's page at this tenant."""
+    check_visible(context, request)
+    return Response(body=qr_png(request.resource_url(context)), content_type='image/png',
+                    cache_control='public, max-age=86400')
+
+
+@view_config(context=InheritedService, name='override', renderer='shequ:content/templates/form.pt',
+             permission='edit')
+class OverrideView(FormView):
+    """Staff of a tenant set the local fields of a standard they inherit."""
+
+    buttons = (('save', _('Save')),)
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.title = _('Local details of "${title}"', mapping={'title': context.title})
+
+    def schema_factory(self):
+        schema = OverrideSchema()
+        source = self.context.source
+        for node in schema.children:
+            standard = getattr(source, node.name, '')
+            node.description = (
+                _('Leave empty to use the standard: ${value}', mapping={'value': standard})
+                if standard else _('Leave empty if there is nothing local to add.'))
+        return schema
+
+    def appstruct(self):
+        own = (getattr(self.context.__parent__, 'overrides', None) or {})
+        return dict(own.get(self.context.__name__) or {})
+
+    def save_success(self, appstruct):
+        set_overrides(self.context.__parent__, self.context.__name__,
+                      {k: appstruct.get(k, '') for k in OVERRIDE_FIELDS}, request=self.request)
+        flash(self.request, _('Saved.'))
+        return HTTPFound(self.request.resource_url(self.context))
+
+
+def _standard_or_404(section, request):
+    slug = request.params.get('slug', '')
+    source = standards_above(section.__parent__).get(slug)
+    if source is None or slug in section.data:
+        raise HTTPNotFound()
+    return source
+
+
+def _hide_or_show(section, request, hide):
+    source = _standard_or_404(section, request)
+    slug = source.__name__
+    if request.method == 'POST' and request.POST.get('confirm') == 'yes':
+        set_hidden(section, slug, hide, request=request)
+        mapping = {'title': source.title}
+        flash(request, _('"${title}" is hidden from this catalogue.', mapping=mapping) if hide
+              else _('"${title}" is shown in this catalogue again.', mapping=mapping))
+        target = request.resource_url(section) if hide else request.resource_url(section, slug)
+        return HTTPFound(target)
+    return {'source': source, 'hide': hide, 'section': section}
+
+
+@view_config(context=Section, section='services', name='hide', permission='edit',
+             renderer='templates/hide.pt')
+def hide_view(context, request):
+    """Confirm, then hide an inherited standard service from this tenant's catalogue."""
+    return _hide_or_show(context, request, True)
+
+
+@view_config(context=Section, section='services', name='unhide', permission='edit',
+             renderer='templates/hide.pt')
+def unhide_view(context, request):
+    """Confirm, then show a hidden standard service again."""
+    return _hide_or_show(context, request, False)
