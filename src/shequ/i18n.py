@@ -29,3 +29,8 @@ def includeme(config):
     config.add_translation_dirs('colander:locale', 'deform:locale', 'shequ:locale')
     config.set_locale_negotiator(locale_negotiator)
     config.add_subscriber(remember_locale, NewResponse)
+
+
+def flash(request, message):
+    """Queue a message for the next page, translated now (the session keeps plain text)."""
+    request.session.flash(request.localizer.translate(message))

@@ -152,3 +152,47 @@ def test_evolve_command_reports_up_to_date(ini):
     assert run('init', ini).returncode == 0
     res = run('evolve', ini)
     assert res.returncode == 0 and '已是最新' in res.stdout
+
+
+def test_load_updates_only_the_fields_a_file_gives(demo, tmp_path):
+    patch = tmp_path / 'patch.yaml'
+    patch.write_text(textwrap.dedent('''\
+        tenants:
+          - slug: sunwu
+            kind: county
+            title: 孙吴县
+            services:
+              - slug: dibao
+                title: 最低生活保障申请
+                category: 社会救助
+                phone: 0456-8000000
+        '''), encoding='utf-8')
+    assert demo.load(str(patch)) == (0, 1)
+    with demo.root() as root:
+        dibao = root['sunwu']['services']['dibao']
+        assert dibao.phone == '0456-8000000'
+        assert dibao.time_limit == '30 个工作日' and len(dibao.materials) == 4
+
+
+def test_load_refuses_a_standard_service_in_a_village(site, tmp_path):
+    bad = tmp_path / 'bad.yaml'
+    bad.write_text(textwrap.dedent('''\
+        tenants:
+          - slug: c
+            kind: county
+            title: 某县
+            children:
+              - slug: t
+                kind: township
+                title: 某镇
+                children:
+                  - slug: v
+                    kind: village
+                    title: 某村
+                    services:
+                      - {slug: s, title: 村里的事项, category: 其他, standard: true}
+        '''), encoding='utf-8')
+    with pytest.raises(LoadError) as info:
+        site.load(str(bad))
+    assert 'children[0].children[0].services[0].standard' in info.value.path
+    assert snapshot(site) == []

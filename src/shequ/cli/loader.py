@@ -8,6 +8,7 @@ from ..content import PUBLISHED, get_content_registry
 from ..tree import KINDS, LEVEL, SLUG_RE, ObjectModified, Tenant
 
 TENANT_FIELDS = ('slug', 'kind', 'title', 'settings', 'order', 'children')
+GIVEN = '__given__'
 
 
 class LoadError(Exception):
@@ -90,7 +91,8 @@ class TreeValidator:
             raise LoadError(path + '.kind', '%s 不能位于这一层级' % tenant['kind'])
         self.count += 1
         for key, ctype in self.importable.items():
-            tenant[key] = self._items(entry.get(key) or [], ctype, '%s.%s' % (path, key))
+            tenant[key] = self._items(entry.get(key) or [], ctype, '%s.%s' % (path, key),
+                                      tenant['kind'])
         tenant['tenant_keys'] = {}
         for key, spec in self.content.tenant_keys.items():
             if key in entry:
@@ -101,11 +103,12 @@ class TreeValidator:
         tenant['children'] = self._tenants(entry.get('children') or [], path + '.children', level)
         return tenant
 
-    def _items(self, entries, ctype, prefix):
+    def _items(self, entries, ctype, prefix, tenant_kind):
         if not isinstance(entries, list):
             raise LoadError(prefix, '必须是列表')
         schema = (ctype.import_schema or ctype.schema)()
         schema.add(colander.SchemaNode(colander.String(), name='slug', validator=_slug))
+        schema = schema.bind(tenant_kind=tenant_kind)  # kinds may check where an item sits
         normalise = ctype.extra.get('normalise', lambda c: c)
         seen, result = set(), []
         for i, raw in enumerate(entries):
@@ -124,6 +127,8 @@ class TreeValidator:
                 raise LoadError(path + '.slug', '同一栏目下 slug 重复: %s' % item['slug'])
             seen.add(item['slug'])
             self.count += 1
+            # an existing item is updated only in the fields the file gives
+            item[GIVEN] = frozenset(raw) - {'slug'}
             result.append(item)
         return result
 
@@ -182,8 +187,11 @@ def _merge_tenant(parent, data, registry, stats, tick):
 
 def _merge_item(section, ctype, fields, registry, stats):
     slug = fields.pop('slug')
+    given = fields.pop(GIVEN, None)
     existing = section.get(slug)
     if existing is not None:
+        if given is not None:
+            fields = {k: v for k, v in fields.items() if k in given}
         if existing.update(**fields):
             stats['updated'] += 1
             registry.notify(ObjectModified(existing, section, slug))

@@ -4,7 +4,7 @@ import deform
 from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
-from ..i18n import _
+from ..i18n import _, flash
 from ..tree import Section
 from . import Content, DRAFT, PUBLISHED, get_content_registry
 from .forms import FormView, datetime_node
@@ -93,7 +93,7 @@ class AddView(FormView):
         self.context.add(name, item, registry=self.request.registry)
         if target != DRAFT:
             transition(item, target, self.request)
-        self.request.session.flash(_('Saved.'))
+        flash(self.request, _('Saved.'))
         return HTTPFound(self.request.resource_url(item))
 
     def save_success(self, appstruct):
@@ -136,7 +136,7 @@ class EditView(FormView):
             self.request.registry.notify(ObjectModified(
                 self.context, self.context.__parent__, self.context.__name__,
                 request=self.request, action='edit'))
-        self.request.session.flash(_('Saved.'))
+        flash(self.request, _('Saved.'))
         return HTTPFound(self.request.resource_url(self.context))
 
 
@@ -146,7 +146,7 @@ def delete_view(context, request):
     if request.method == 'POST' and request.POST.get('confirm') == 'yes':
         section = context.__parent__
         section.remove(context.__name__, registry=request.registry)
-        request.session.flash(_('Deleted.'))
+        flash(request, _('Deleted.'))
         return HTTPFound(request.resource_url(section, '@@contents'))
     return {'items': [context]}
 
@@ -160,7 +160,7 @@ def workflow_view(context, request):
         raise HTTPBadRequest()
     except PermissionError:
         raise HTTPForbidden()
-    request.session.flash(_('Done: ${action}.', mapping={'action': request.localizer.translate(t.label)}))
+    flash(request, _('Done: ${action}.', mapping={'action': request.localizer.translate(t.label)}))
     return HTTPFound(request.POST.get('next') or request.resource_url(context))
 
 
@@ -188,7 +188,7 @@ def _bulk(context, request):
     names = [n for n in request.POST.getall('name') if n in context]
     items = [context[n] for n in names if isinstance(context[n], Content)]
     if action not in BULK_ACTIONS or not items:
-        request.session.flash(_('Choose some items and an action.'))
+        flash(request, _('Choose some items and an action.'))
         return HTTPFound(request.resource_url(context, '@@contents'))
     if action == 'delete':
         if not all(request.has_permission('delete', item) for item in items):
@@ -197,7 +197,7 @@ def _bulk(context, request):
             return _render_confirm(context, request, items)
         for item in items:
             context.remove(item.__name__, registry=request.registry)
-        request.session.flash(_('Deleted ${n} items.', mapping={'n': len(items)}))
+        flash(request, _('Deleted ${n} items.', mapping={'n': len(items)}))
         return HTTPFound(request.resource_url(context, '@@contents'))
     done = 0
     for item in items:
@@ -210,7 +210,7 @@ def _bulk(context, request):
             continue
         except PermissionError:
             raise HTTPForbidden()
-    request.session.flash(_('${action}: ${n} items.', mapping={
+    flash(request, _('${action}: ${n} items.', mapping={
         'action': request.localizer.translate(BULK_ACTIONS[action]), 'n': done}))
     return HTTPFound(request.resource_url(context, '@@contents'))
 

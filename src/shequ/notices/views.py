@@ -8,7 +8,7 @@ from ..content.attachments import attachment_from_upload, download_url, find_att
 from ..content.listing import Page, page_number, visible_items
 from ..content.qr import qr_png
 from ..content.views import AddView, EditView, check_visible, workflow_box
-from ..i18n import _
+from ..i18n import _, flash
 from ..tree import Section, find_tenant
 from ..tree.events import ObjectModified
 from . import CATEGORIES, Notice
@@ -114,7 +114,7 @@ def remove_attachment_view(context, request):
         context.update(attachments=tuple(a for a in context.attachments if a.id != att.id))
         request.registry.notify(ObjectModified(context, context.__parent__, context.__name__,
                                                request=request, action='edit'))
-        request.session.flash(_('The attachment ${name} was removed.',
+        flash(request, _('The attachment ${name} was removed.',
                                 mapping={'name': att.filename}))
         return HTTPFound(request.resource_url(context))
     return {'item': context, 'att': att}

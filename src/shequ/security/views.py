@@ -6,7 +6,7 @@ from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
 from ..content.listing import Page, page_number
-from ..i18n import _
+from ..i18n import _, flash
 from ..tree import Root, Tenant, find_root, tenant_path
 from .audit import ACTION_LABELS, get_audit_log, record
 from .roles import ROLES, grant, grants_of, normalise_role, revoke
@@ -42,7 +42,7 @@ def login_view(context, request):
         elif user is not None and user.check_password(password):
             request.session.invalidate()
             headers = remember(request, user.login)
-            request.session.flash(_('Welcome, ${name}.', mapping={'name': user.name}))
+            flash(request, _('Welcome, ${name}.', mapping={'name': user.name}))
             return HTTPFound(safe_came_from(request, came_from, request.resource_url(context)),
                              headers=headers)
         elif user is not None and user.is_locked():
@@ -98,7 +98,7 @@ def members_view(context, request):
             login, role = values['login'], values['role']
             if revoke(context, login, role):
                 record(context, request, 'revoke', context, '%s → %s' % (login, role))
-                request.session.flash(_('Role revoked.'))
+                flash(request, _('Role revoked.'))
             return HTTPFound(request.resource_url(context, '@@members'))
         errors = _grant_from_form(context, request, root, values)
         if not errors:
@@ -140,7 +140,7 @@ def _grant_from_form(context, request, root, values):
         record(context, request, 'add-user', context, login)
     if grant(context, login, role):
         record(context, request, 'grant', context, '%s → %s' % (login, role))
-    request.session.flash(_('Role granted.'))
+    flash(request, _('Role granted.'))
     return {}
 
 

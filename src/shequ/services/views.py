@@ -7,7 +7,7 @@ from pyramid.view import view_config
 from ..content.forms import FormView
 from ..content.qr import qr_png, qr_svg
 from ..content.views import check_visible, workflow_box
-from ..i18n import _
+from ..i18n import _, flash
 from ..tree import Section, find_tenant
 from . import Service
 from .inherit import InheritedService, set_hidden, set_overrides, standards_above
@@ -16,9 +16,6 @@ from .schema import OVERRIDE_FIELDS, STANDARD_KINDS, OverrideSchema
 GUIDE_TEMPLATE = 'shequ:services/templates/guide.pt'
 
 
-def flash(request, message):
-    """Queue a message translated now: the session keeps only plain strings, not mappings."""
-    request.session.flash(request.localizer.translate(message))
 
 
 def guide_macros():
