@@ -9,6 +9,7 @@ INCLUDES = (
     '.i18n',
     '.tree',
     '.content',
+    '.search',
     '.theming',
     '.services',
 )
