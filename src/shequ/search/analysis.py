@@ -26,15 +26,19 @@ def _fold_table():
         with open(os.path.join(folder, name), encoding='utf-8') as f:
             for line in f:
                 key, _tab, values = line.rstrip('\n').partition('\t')
-                first = values.split(' ')[0] if values else ''
-                if len(key) == 1 and len(first) == 1:
-                    pairs[key] = first
+                candidates = values.split(' ')
+                # 著 → 着 or 著: a character that may stand as it is is left alone
+                if len(key) == 1 and len(candidates[0]) == 1 and key not in candidates:
+                    pairs[key] = candidates[0]
         return pairs
 
     t2s = read('TSCharacters.txt')
+    s2t = read('STCharacters.txt')
+    simplified = set(t2s.values()) | set(s2t) | set(s2t.values())
     for name in ('TWVariantsRev.txt', 'HKVariantsRev.txt'):
         for variant, standard in read(name).items():
-            table[ord(variant)] = t2s.get(standard, standard)
+            if variant not in simplified:       # 么 is a Taiwan variant of 幺, yet standard
+                table[ord(variant)] = t2s.get(standard, standard)
     table.update({ord(k): v for k, v in t2s.items()})
     for code in range(0xFF01, 0xFF5F):          # full-width ASCII
         table[code] = chr(code - 0xFEE0)

@@ -83,7 +83,9 @@ class Lexicon:
                     if (candidate[0], -candidate[1]) > (best[end][0], -best[end][1]):
                         best[end] = candidate
         covered, _count, parts = best[-1]
-        return parts if covered * 2 >= len(units) else []
+        # initials are too ambiguous to guess from a part; pinyin may carry a stray syllable
+        enough = covered == len(units) if table is self.by_initials else covered * 2 >= len(units)
+        return parts if enough else []
 
     def correct(self, text):
         """`text` with homophone typos replaced by known words (低包 → 低保), or None."""

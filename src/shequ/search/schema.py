@@ -21,8 +21,8 @@ def make_schema():
         category=ID(stored=True, sortable=True),
         standard=BOOLEAN(stored=True),
         state=ID(stored=True),
-        publish_at=NUMERIC(int, bits=64, signed=False),
-        expire_at=NUMERIC(int, bits=64, signed=False),
+        publish_at=NUMERIC(int, bits=64),
+        expire_at=NUMERIC(int, bits=64),
         title=TEXT(analyzer=chinese, stored=True, field_boost=4.0),
         keywords=TEXT(analyzer=chinese, stored=True, field_boost=3.0),
         meta=TEXT(analyzer=chinese, field_boost=1.5),   # category text
