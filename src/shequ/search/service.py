@@ -9,18 +9,30 @@ from dataclasses import dataclass, field
 from pyramid.settings import asbool
 from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.query import And, Every, NullQuery, Term
-from whoosh.sorting import Count, FieldFacet
+from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.query import And, ConstantScoreQuery, Every, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
-from .query import Lexicon, build, hidden_mask, public_filter, scope_filter
+from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
 from .synonyms import synonyms_for
 
 log = logging.getLogger(__name__)
 
 FACETS = ('type', 'category', 'owner')
 SNIPPET_CHARS = 120
+
+
+class AllDocsCollector(TopCollector):
+    """The top hits, also noting every matched document (for facet counts)."""
+
+    def __init__(self, limit):
+        super().__init__(limit=limit, usequality=False)
+        self.seen = []
+
+    def collect(self, sub_docnum):
+        self.seen.append(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
 
 
 @dataclass
@@ -72,6 +84,8 @@ class SearchService:
         self._local = threading.local()
         self._lexicons = {}
         self.popular = Counter()
+        self._filters = {}
+        self._facet_arrays = {}
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -116,15 +130,16 @@ class SearchService:
             searcher = self.searcher(county)
             if searcher is None:
                 continue
-            plan = build(text, self.lexicon(county, searcher, synonyms), synonyms)
+            plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
+                         reader=searcher.reader())
             results.suggestion = results.suggestion or plan.suggestion
             found = self._run(searcher, plan, scope, filters, public, now, wanted)
             if found is None:
                 continue
             results.total += len(found)
             for name in FACETS:
-                facets[name].update(found.groups(name))
-            for hit in found:
+                facets[name].update(found.facet_counts[name])
+            for hit in found[:wanted]:
                 merged.append(self._hit(hit))
         merged.sort(key=lambda h: (-h.score, h.title))
         results.hits = merged[offset:wanted]
@@ -136,21 +151,49 @@ class SearchService:
     def _run(self, searcher, plan, scope, filters, public, now, limit):
         if plan.query is NullQuery:
             return None
-        parts = []
-        if scope.path != '/' and scope.above is not None and scope.path.count('/') > 1:
-            parts.append(scope_filter(scope.path, scope.above))
-        if public:
-            parts.append(public_filter(now))
-        for name, value in (filters or {}).items():
-            if value:
-                parts.append(Term(name, value))
-        flt = And(parts) if len(parts) > 1 else (parts[0] if parts else None)
-        found = searcher.search(plan.query, filter=flt, mask=hidden_mask(scope.hidden),
-                                limit=max(limit, 1), terms=True,
-                                groupedby={n: FieldFacet(n, maptype=Count) for n in FACETS})
+        parts = [Term('state', 'published')] if public else []
+        parts.extend(Term(name, value) for name, value in (filters or {}).items() if value)
+        query = plan.query
+        if scope.path.count('/') > 1:
+            # inside the query, not a filter: the intersection skips everything out of scope
+            query = And([query, ConstantScoreQuery(scope_filter(scope.path, scope.above), 0.0)])
+        masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
+                 if m is not None and m is not False]
+        top = AllDocsCollector(limit=max(limit, 1))
+        collector = FilterCollector(top, allow=self._docset(searcher, parts),
+                                    restrict=Or(masks) if masks else None)
+        searcher.search_with_collector(query, collector)
+        found = collector.results()
         found.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=30)
         found.formatter = HtmlFormatter(tagname='mark', between='…')
+        found.facet_counts = self._facets(searcher, top.seen)
         return found
+
+    def _docset(self, searcher, parts):
+        """The documents a filter allows, cached per index generation (scopes repeat)."""
+        if not parts:
+            return None
+        query = And(parts) if len(parts) > 1 else parts[0]
+        key = (id(searcher.reader()), searcher.reader().generation(), repr(query))
+        docs = self._filters.get(key)
+        if docs is None:
+            if len(self._filters) > 256:
+                self._filters.clear()
+            docs = self._filters[key] = set(searcher.docs_for_query(query))
+        return docs
+
+    def _facets(self, searcher, docnums):
+        """Facet counts of the matched documents, from per-generation value arrays."""
+        reader = searcher.reader()
+        key = (id(reader), reader.generation())
+        arrays = self._facet_arrays.get(key)
+        if arrays is None:
+            if len(self._facet_arrays) > 32:
+                self._facet_arrays.clear()
+            arrays = self._facet_arrays[key] = {
+                name: [v.decode('utf-8') if isinstance(v, bytes) else v
+                       for v in reader.column_reader(name)] for name in FACETS}
+        return {name: Counter(arrays[name][d] for d in docnums) for name in FACETS}
 
     def _hit(self, hit):
         body = hit.get('body', '')
@@ -178,11 +221,13 @@ class SearchService:
             searcher = self.searcher(county)
             if searcher is None:
                 continue
-            parts = [public_filter(now)] if public else []
+            parts = [Term('state', 'published')] if public else []
             if scope.path.count('/') > 1:
                 parts.append(scope_filter(scope.path, scope.above))
-            query = And([Every()] + parts) if parts else Every()
-            for hit in searcher.search(query, mask=hidden_mask(scope.hidden), limit=None):
+            masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
+                     if m]
+            for hit in searcher.search(Every(), filter=self._docset(searcher, parts),
+                                       mask=Or(masks) if masks else None, limit=None):
                 found.append(self._hit(hit))
         found.sort(key=lambda h: (-self.popular[h.path], not h.standard, h.title))
         return found[:limit]
