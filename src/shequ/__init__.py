@@ -10,6 +10,7 @@ INCLUDES = (
     '.tree',
     '.security',
     '.content',
+    '.search',
     '.theming',
     '.services',
     '.documents',

@@ -1,0 +1,14 @@
+"""Search: Chinese analysis, one Whoosh index per county, a journal in ZODB, views."""
+from ..tree import ObjectAdded, ObjectModified, ObjectRemoved, ObjectWillBeRemoved  # noqa: F401
+from .service import SearchService
+from .subscribers import JournalSubscriber, get_search  # noqa: F401
+
+
+def includeme(config):
+    """Make the search service, journal every change, register the views."""
+    config.registry.search = SearchService(config.registry.settings, config.registry)
+    subscriber = JournalSubscriber(config.registry)
+    for event in (ObjectAdded, ObjectModified, ObjectWillBeRemoved):
+        config.add_subscriber(subscriber, event)
+    config.add_translation_dirs('shequ.search:locale')
+    config.scan('.views')

@@ -1,0 +1,233 @@
+"""The search service of one application: open indexes, searchers, and running a search."""
+import html
+import logging
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pyramid.settings import asbool
+from whoosh import index as whoosh_index
+from whoosh.highlight import ContextFragmenter, HtmlFormatter
+from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.query import And, ConstantScoreQuery, Every, NullQuery, Or, Term
+
+from ..content import get_content_registry
+from .indexer import Indexer
+from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
+from .synonyms import synonyms_for
+
+log = logging.getLogger(__name__)
+
+FACETS = ('type', 'category', 'owner')
+SNIPPET_CHARS = 120
+
+
+class AllDocsCollector(TopCollector):
+    """The top hits, also noting every matched document (for facet counts)."""
+
+    def __init__(self, limit):
+        super().__init__(limit=limit, usequality=False)
+        self.seen = []
+
+    def collect(self, sub_docnum):
+        self.seen.append(self.offset + sub_docnum)
+        return super().collect(sub_docnum)
+
+
+@dataclass
+class Hit:
+    """One result: the stored fields the views need, its score and a highlighted snippet."""
+
+    path: str
+    title: str
+    type: str
+    category: str
+    owner: str
+    section: str
+    slug: str
+    standard: bool
+    score: float
+    snippet: str
+
+
+@dataclass
+class Results:
+    """A page of hits with totals, facet counts and a suggestion."""
+
+    query: str
+    total: int = 0
+    hits: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)
+    suggestion: str = None
+
+
+@dataclass
+class Scope:
+    """Where a search runs: the county slugs, the scope filter and hidden standards."""
+
+    counties: list
+    path: str = '/'
+    above: list = field(default_factory=list)       # strict ancestor tenant paths
+    hidden: list = field(default_factory=list)      # [(owners above, slugs)]
+    county: object = None                           # county tenant, for its synonyms
+
+
+class SearchService:
+    """Everything search needs at run time, made once per application."""
+
+    def __init__(self, settings, registry):
+        self.index_dir = settings.get('shequ.index_dir') or 'var/index'
+        self.synonyms_file = settings.get('shequ.synonyms_file')
+        self.inline = asbool(settings.get('shequ.index_inline', False))
+        self.indexer = Indexer(self.index_dir, get_content_registry(registry))
+        self._local = threading.local()
+        self._lexicons = {}
+        self.popular = Counter()
+        self._filters = {}
+        self._facet_arrays = {}
+
+    # --- indexes ---------------------------------------------------------------------------
+
+    def searcher(self, county):
+        """This thread's up-to-date searcher of a county index, or None if it has none."""
+        cache = getattr(self._local, 'searchers', None)
+        if cache is None:
+            cache = self._local.searchers = {}
+        searcher = cache.get(county)
+        if searcher is not None:
+            try:
+                if not searcher.up_to_date():
+                    searcher = cache[county] = searcher.refresh()
+                return searcher
+            except Exception:          # the index was swapped by a rebuild
+                searcher.close()
+                cache.pop(county, None)
+        folder = self.indexer.county_dir(county)
+        if not whoosh_index.exists_in(folder):
+            return None
+        searcher = cache[county] = whoosh_index.open_dir(folder).searcher()
+        return searcher
+
+    def lexicon(self, county, searcher, synonyms):
+        """Pinyin lexicon of a county index, rebuilt when the index or synonyms change."""
+        key = (county, searcher.reader().generation(), id(synonyms))
+        found = self._lexicons.get(county)
+        if found is None or found[0] != key:
+            found = self._lexicons[county] = (key, Lexicon.from_reader(searcher.reader(), synonyms))
+        return found[1]
+
+    # --- searching -------------------------------------------------------------------------
+
+    def search(self, text, scope, filters=None, public=True, limit=10, offset=0, now=None):
+        """Ranked, faceted results for `text` over `scope`."""
+        results = Results(query=text)
+        synonyms = synonyms_for(scope.county, self.synonyms_file)
+        now = int(now if now is not None else time.time())
+        wanted = offset + limit
+        merged, facets = [], {name: Counter() for name in FACETS}
+        for county in scope.counties:
+            searcher = self.searcher(county)
+            if searcher is None:
+                continue
+            plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
+                         reader=searcher.reader())
+            results.suggestion = results.suggestion or plan.suggestion
+            found = self._run(searcher, plan, scope, filters, public, now, wanted)
+            if found is None:
+                continue
+            results.total += len(found)
+            for name in FACETS:
+                facets[name].update(found.facet_counts[name])
+            for hit in found[:wanted]:
+                merged.append(self._hit(hit))
+        merged.sort(key=lambda h: (-h.score, h.title))
+        results.hits = merged[offset:wanted]
+        results.facets = {name: facets[name].most_common() for name in FACETS}
+        if results.hits and offset == 0:
+            self.popular[results.hits[0].path] += 1
+        return results
+
+    def _run(self, searcher, plan, scope, filters, public, now, limit):
+        if plan.query is NullQuery:
+            return None
+        parts = [Term('state', 'published')] if public else []
+        parts.extend(Term(name, value) for name, value in (filters or {}).items() if value)
+        query = plan.query
+        if scope.path.count('/') > 1:
+            # inside the query, not a filter: the intersection skips everything out of scope
+            query = And([query, ConstantScoreQuery(scope_filter(scope.path, scope.above), 0.0)])
+        masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
+                 if m is not None and m is not False]
+        top = AllDocsCollector(limit=max(limit, 1))
+        collector = FilterCollector(top, allow=self._docset(searcher, parts),
+                                    restrict=Or(masks) if masks else None)
+        searcher.search_with_collector(query, collector)
+        found = collector.results()
+        found.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=30)
+        found.formatter = HtmlFormatter(tagname='mark', between='…')
+        found.facet_counts = self._facets(searcher, top.seen)
+        return found
+
+    def _docset(self, searcher, parts):
+        """The documents a filter allows, cached per index generation (scopes repeat)."""
+        if not parts:
+            return None
+        query = And(parts) if len(parts) > 1 else parts[0]
+        key = (id(searcher.reader()), searcher.reader().generation(), repr(query))
+        docs = self._filters.get(key)
+        if docs is None:
+            if len(self._filters) > 256:
+                self._filters.clear()
+            docs = self._filters[key] = set(searcher.docs_for_query(query))
+        return docs
+
+    def _facets(self, searcher, docnums):
+        """Facet counts of the matched documents, from per-generation value arrays."""
+        reader = searcher.reader()
+        key = (id(reader), reader.generation())
+        arrays = self._facet_arrays.get(key)
+        if arrays is None:
+            if len(self._facet_arrays) > 32:
+                self._facet_arrays.clear()
+            arrays = self._facet_arrays[key] = {
+                name: [v.decode('utf-8') if isinstance(v, bytes) else v
+                       for v in reader.column_reader(name)] for name in FACETS}
+        return {name: Counter(arrays[name][d] for d in docnums) for name in FACETS}
+
+    def _hit(self, hit):
+        body = hit.get('body', '')
+        snippet = ''
+        if body:
+            try:
+                snippet = hit.highlights('body', text=body, top=2)
+            except Exception:       # a snippet is a nicety; never fail a search for it
+                log.debug('highlighting failed', exc_info=True)
+        if snippet:
+            snippet = snippet.replace('\n', ' ')
+        else:
+            snippet = html.escape(body[:SNIPPET_CHARS] + ('…' if len(body) > SNIPPET_CHARS else ''))
+        return Hit(path=hit['path'], title=hit.get('title', ''), type=hit.get('type', ''),
+                   category=hit.get('category', ''), owner=hit.get('owner', ''),
+                   section=hit.get('section', ''), slug=hit.get('slug', ''),
+                   standard=bool(hit.get('standard')), score=round(hit.score or 0.0, 4),
+                   snippet=snippet)
+
+    def most_used(self, scope, public=True, limit=5, now=None):
+        """The services searched for most in scope (standard ones first when unknown)."""
+        now = int(now if now is not None else time.time())
+        found = []
+        for county in scope.counties:
+            searcher = self.searcher(county)
+            if searcher is None:
+                continue
+            parts = [Term('state', 'published')] if public else []
+            if scope.path.count('/') > 1:
+                parts.append(scope_filter(scope.path, scope.above))
+            masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
+                     if m]
+            for hit in searcher.search(Every(), filter=self._docset(searcher, parts),
+                                       mask=Or(masks) if masks else None, limit=None):
+                found.append(self._hit(hit))
+        found.sort(key=lambda h: (-self.popular[h.path], not h.standard, h.title))
+        return found[:limit]

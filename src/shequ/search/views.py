@@ -1,0 +1,174 @@
+"""Search pages: `@@search` (HTML), `@@search.json`, and a county's `@@synonyms` form."""
+import math
+from urllib.parse import urlencode
+
+from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
+from pyramid.traversal import find_resource
+from pyramid.view import view_config
+
+from ..content import get_content_registry
+from ..i18n import _
+from ..tree import ObjectModified, Root, Tenant, ancestor_paths, find_county, lineage_tenants, tenant_path
+from .service import Scope
+from .subscribers import get_search
+from .synonyms import SynonymError, county_synonyms, set_county_synonyms
+
+PAGE_SIZE = 10
+MAX_LIMIT = 50
+
+
+def make_scope(context):
+    """The Scope of a search at a tenant (or the whole platform at the root)."""
+    if isinstance(context, Root):
+        return Scope(counties=[t.__name__ for t in context.tenants()])
+    paths = ancestor_paths(context)
+    county = find_county(context)
+    hidden = []
+    for tenant in lineage_tenants(context):
+        slugs = set()
+        for section in tenant.sections():
+            slugs.update(getattr(section, 'hidden_standard', ()) or ())
+        if slugs:
+            hidden.append((ancestor_paths(tenant)[:-1], slugs))
+    return Scope(counties=[county.__name__], path=paths[-1], above=paths[:-1], hidden=hidden,
+                 county=county)
+
+
+def public_only(request, context):
+    """Anonymous visitors and anyone without `view_unpublished` see public items only."""
+    return not (request.authenticated_userid is not None
+                and request.has_permission('view_unpublished', context))
+
+
+def _int(request, name, default, low, high):
+    try:
+        return min(max(int(request.params.get(name, default)), low), high)
+    except ValueError:
+        raise HTTPBadRequest('%s must be a number' % name)
+
+
+class SearchViews:
+    """Both search views share reading the parameters and describing the hits."""
+
+    def __init__(self, context, request):
+        self.context = context
+        self.request = request
+        self.search = get_search(request.registry)
+        self.q = (request.params.get('q') or '').strip()
+        self.filters = {'type': request.params.get('type') or None,
+                        'category': request.params.get('category') or None,
+                        'owner': request.params.get('tenant') or None}
+
+    def run(self, limit, offset):
+        if self.search.inline and self.search.indexer.behind(self.request.root):
+            # development mode: catch up on changes no commit hook has applied yet
+            self.search.indexer.apply_db(self.request.root._p_jar.db())
+        scope = make_scope(self.context)
+        public = public_only(self.request, self.context)
+        results = self.search.search(self.q, scope, self.filters, public=public,
+                                     limit=limit, offset=offset)
+        popular = [] if results.hits or not self.q else self.search.most_used(scope, public)
+        return scope, results, popular
+
+    def tenant_title(self, path):
+        try:
+            return find_resource(self.request.root, path).title
+        except (KeyError, AttributeError):
+            return path
+
+    def type_label(self, name):
+        ctype = get_content_registry(self.request.registry).get(name)
+        return self.request.localizer.translate(ctype.label) if ctype else name
+
+    def url(self, hit, scope):
+        """The item's page; an inherited standard is shown at the scope tenant."""
+        inherited = (hit.standard and scope.path != '/' and hit.owner != scope.path
+                     and hit.owner in scope.above)
+        if inherited:
+            return self.request.resource_url(self.context, hit.section, hit.slug)
+        return self.request.application_url + hit.path + '/'
+
+    def describe(self, hit, scope):
+        return {'path': hit.path, 'url': self.url(hit, scope), 'title': hit.title,
+                'type': hit.type, 'category': hit.category, 'tenant': self.tenant_title(hit.owner),
+                'tenant_path': hit.owner, 'snippet': hit.snippet, 'score': hit.score}
+
+    def facets(self, results):
+        labels = {'type': self.type_label, 'category': lambda v: v, 'owner': self.tenant_title}
+        return {('tenant' if name == 'owner' else name):
+                [{'value': value, 'label': labels[name](value), 'count': count}
+                 for value, count in counts if value]
+                for name, counts in results.facets.items()}
+
+    @view_config(context=Root, name='search.json', renderer='json')
+    @view_config(context=Tenant, name='search.json', renderer='json')
+    def json(self):
+        limit = _int(self.request, 'limit', PAGE_SIZE, 1, MAX_LIMIT)
+        offset = _int(self.request, 'offset', 0, 0, 10000)
+        scope, results, popular = self.run(limit, offset)
+        return {'query': self.q, 'total': results.total,
+                'results': [self.describe(h, scope) for h in results.hits],
+                'facets': self.facets(results), 'suggestion': results.suggestion,
+                'popular': [self.describe(h, scope) for h in popular]}
+
+    @view_config(context=Root, name='search', renderer='templates/search.pt')
+    @view_config(context=Tenant, name='search', renderer='templates/search.pt')
+    def html(self):
+        number = _int(self.request, 'page', 1, 1, 1000)
+        scope, results, popular = self.run(PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        pages = max(1, math.ceil(results.total / PAGE_SIZE))
+        return {'q': self.q, 'results': results, 'pager': Pager(self.request, number, pages),
+                'hits': [self.describe(h, scope) for h in results.hits],
+                'popular': [self.describe(h, scope) for h in popular],
+                'facets': self.facets(results), 'active': self.filters,
+                'suggest_url': self.link(q=results.suggestion, page=None),
+                'link': self.link}
+
+    def link(self, **changes):
+        """This search's URL with some parameters changed (None removes one)."""
+        params = {k: v for k, v in self.request.GET.items() if k not in ('page', '_LOCALE_')}
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        return self.request.resource_url(self.context, '@@search', query=params)
+
+
+class Pager:
+    """Numbers for the pager (like content.listing.Page) plus links that keep the query."""
+
+    def __init__(self, request, number, pages):
+        self.request = request
+        self.pages = pages
+        self.number = min(number, pages)
+        self.has_previous = self.number > 1
+        self.has_next = self.number < pages
+
+    def url(self, number):
+        params = {k: v for k, v in self.request.GET.items() if k != '_LOCALE_'}
+        params['page'] = str(number)
+        return self.request.path_url + '?' + urlencode(params)
+
+
+@view_config(context=Tenant, name='synonyms', permission='manage',
+             renderer='templates/synonyms.pt')
+def synonyms_view(context, request):
+    """A county's own synonym list, edited as text (one group per line)."""
+    county = find_county(context)
+    if county is not context:
+        return HTTPFound(request.resource_url(county, '@@synonyms'))
+    text, errors, saved = county_synonyms(county), [], False
+    if request.method == 'POST':
+        text = request.POST.get('synonyms', '')
+        try:
+            set_county_synonyms(county, text)
+            request.registry.notify(ObjectModified(county, county.__parent__, county.__name__,
+                                                   request))
+            return HTTPFound(request.resource_url(county, '@@synonyms', query={'saved': '1'}))
+        except SynonymError as exc:
+            errors = exc.errors
+    saved = request.params.get('saved') == '1'
+    return {'text': text, 'errors': errors, 'saved': saved, 'path': tenant_path(county),
+            'csrf_token': request.session.get_csrf_token(),
+            'title': _('Synonyms for search')}

@@ -1,0 +1,164 @@
+"""Search over a real index: query forms, scope, visibility, and keeping up with ZODB."""
+import os
+from datetime import timedelta
+
+import pytest
+
+from conftest import HERE, Site
+from shequ.content import WITHDRAWN, utcnow
+from shequ.search.journal import get_journal
+from shequ.tree import ObjectModified
+
+DATA = os.path.join(HERE, 'tests', 'data', 'search')
+CATALOGUE = os.path.join(DATA, 'catalogue.yaml')
+XINGHUA = '/linhe/hedong/xinghua'
+
+
+def paths(site, q, scope=XINGHUA, **params):
+    res = site.app.get(scope + '/@@search.json', params=dict(q=q, **params)).json
+    return [r['path'] for r in res['results']]
+
+
+@pytest.fixture(scope='module')
+def shared(tmp_path_factory):
+    site = Site(tmp_path_factory.mktemp('search-index'))
+    site.load(CATALOGUE)
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def loaded(site):
+    site.load(CATALOGUE)
+    return site
+
+
+@pytest.mark.parametrize('query, slug', [
+    ('居民身份证申领换领补领', 'shenfenzheng'),   # official name
+    ('优待证', 'laonian-youdaizheng'),             # part of it
+    ('新农合', 'jumin-yibao'),                     # everyday word
+    ('殘疾人證', 'canjiren-zheng'),                # traditional characters
+    ('canjirenzheng', 'canjiren-zheng'),          # full pinyin
+    ('hunyin dengji', 'jiehun'),                  # pinyin with a space
+    ('jzz', 'juzhuzheng'),                        # initials
+    ('低包', 'dibao'),                            # homophone typo
+    ('居住正', 'juzhuzheng'),
+])
+def test_each_query_form_finds_its_service_in_the_top_five(shared, query, slug):
+    assert '/linhe/services/' + slug in paths(shared, query)[:5]
+
+
+def test_community_search_never_shows_a_sibling_communitys_items(shared):
+    found = paths(shared, '活动室 老年食堂 助餐', limit=50)
+    assert '/linhe/hedong/xinghua/services/huodongshi' in found
+    assert not [p for p in found if p.startswith('/linhe/hedong/taoyuan/')]
+
+
+def test_county_search_covers_every_tenant_below(shared):
+    found = paths(shared, '活动室', scope='/linhe', limit=50)
+    assert {'/linhe/hedong/xinghua/services/huodongshi',
+            '/linhe/hedong/taoyuan/services/huodongshi'} <= set(found)
+
+
+def test_platform_search_fans_out_over_counties(shared):
+    assert '/linhe/services/dibao' in paths(shared, '低保', scope='')
+
+
+def test_inherited_standard_links_to_the_scope_tenants_view(shared):
+    res = shared.app.get(XINGHUA + '/@@search.json', params={'q': '低保'}).json
+    first = res['results'][0]
+    assert first['path'] == '/linhe/services/dibao'
+    assert first['url'] == 'http://localhost/linhe/hedong/xinghua/services/dibao'
+    assert first['tenant'] == '临河区'
+
+
+def test_json_answer_has_results_facets_and_highlighted_snippet(shared):
+    res = shared.app.get(XINGHUA + '/@@search.json', params={'q': '低保', 'limit': 3}).json
+    assert set(res) >= {'query', 'total', 'results', 'facets', 'suggestion'}
+    assert set(res['results'][0]) >= {'path', 'url', 'title', 'type', 'tenant', 'snippet', 'score'}
+    assert {'type', 'category', 'tenant'} <= set(res['facets'])
+    assert any('<mark' in r['snippet'] for r in res['results'])
+
+
+def test_category_facet_narrows_results(shared):
+    res = shared.app.get(XINGHUA + '/@@search.json',
+                         params={'q': '补贴', 'category': '农业农村'}).json
+    assert res['results'] and {r['category'] for r in res['results']} == {'农业农村'}
+
+
+def test_limit_and_offset_page_through_results(shared):
+    first = paths(shared, '补贴', limit=2)
+    second = paths(shared, '补贴', limit=2, offset=2)
+    assert len(first) == 2 and not set(first) & set(second)
+
+
+def test_pinyin_query_suggests_the_chinese_words(shared):
+    res = shared.app.get(XINGHUA + '/@@search.json', params={'q': 'dibao'}).json
+    assert res['suggestion'] == '低保'
+
+
+def test_search_page_shows_results_with_tenant_and_highlight(shared):
+    page = shared.app.get(XINGHUA + '/@@search', params={'q': '老年证'})
+    assert '老年人优待证申领' in page.text and '<mark' in page.text and '临河区' in page.text
+
+
+def test_search_page_with_no_match_suggests_most_used_services(shared):
+    page = shared.app.get(XINGHUA + '/@@search', params={'q': 'zzzzqqq'})
+    assert 'class="empty"' in page.text and '最低生活保障审核确认' in page.text
+
+
+def test_deleted_item_disappears_from_results(loaded):
+    with loaded.root() as root:
+        root['linhe']['services'].remove('dibao', registry=loaded.registry)
+    assert '/linhe/services/dibao' not in paths(loaded, '低保')
+
+
+def test_withdrawn_item_disappears_from_results(loaded):
+    with loaded.root() as root:
+        item = root['linhe']['services']['dibao']
+        item.update(state=WITHDRAWN)
+        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+    assert '/linhe/services/dibao' not in paths(loaded, '低保')
+
+
+def test_future_item_appears_at_its_publish_time_without_reindexing(loaded):
+    with loaded.root() as root:
+        item = root['linhe']['services']['dibao']
+        item.update(publish_at=utcnow() + timedelta(hours=1))
+        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+    from shequ.search.views import make_scope
+    with loaded.root() as root:
+        scope = make_scope(root['linhe'])
+    search = loaded.registry.search
+    later = (utcnow() + timedelta(hours=2)).timestamp()
+    assert not [h for h in search.search('低保', scope).hits if h.path == '/linhe/services/dibao']
+    assert [h for h in search.search('低保', scope, now=later).hits if h.path == '/linhe/services/dibao']
+
+
+def test_removed_tenant_takes_its_items_out_of_the_index(loaded):
+    with loaded.root() as root:
+        root['linhe']['hedong'].remove('xinghua', registry=loaded.registry)
+    assert not [p for p in paths(loaded, '活动室', scope='/linhe', limit=50) if '/xinghua/' in p]
+
+
+def test_hidden_standard_service_is_not_shown_below_the_hiding_tenant(loaded):
+    with loaded.root() as root:
+        root['linhe']['hedong']['services'].hidden_standard = ('dibao',)
+    assert '/linhe/services/dibao' not in paths(loaded, '低保')
+    assert '/linhe/services/dibao' in paths(loaded, '低保', scope='/linhe/shuangmiao')
+
+
+def test_county_synonyms_take_effect_at_once(loaded):
+    from shequ.search.synonyms import set_county_synonyms
+    assert '/linhe/services/gongnuan' not in paths(loaded, '烧炕')[:5]
+    with loaded.root() as root:
+        set_county_synonyms(root['linhe'], '集中供热 = 烧炕')
+    assert '/linhe/services/gongnuan' in paths(loaded, '烧炕')[:5]
+
+
+@pytest.mark.skip(reason='needs sessions from the accounts issue')
+def test_county_staff_edit_synonyms_from_the_web(loaded):
+    form = loaded.app.get('/linhe/@@synonyms').forms[0]
+    form['synonyms'] = '集中供热 = 烧炕'
+    form.submit().follow()
+    assert '/linhe/services/gongnuan' in paths(loaded, '烧炕')[:5]
