@@ -6,13 +6,22 @@ import threading
 
 import pytest
 
-from sitekit import DEMO_FILE, HERE, Site, make_settings  # noqa: F401 — tests import these
+from sitekit import BASE_FILE, DEMO_FILE, HERE, Site, make_settings  # noqa: F401 — tests import these
 
 
 @pytest.fixture(scope='session')
 def demo_site(tmp_path_factory):
-    """One read-only site loaded with config/demo.yaml, shared by the session."""
+    """One read-only site loaded with the base tree, shared by the session."""
     site = Site(tmp_path_factory.mktemp('demo'))
+    site.load(BASE_FILE)
+    yield site
+    site.close()
+
+
+@pytest.fixture(scope='session')
+def full_demo_site(tmp_path_factory):
+    """One read-only site loaded with config/demo.yaml, exactly as `shequ init` loads it."""
+    site = Site(tmp_path_factory.mktemp('full-demo'))
     site.load(DEMO_FILE)
     yield site
     site.close()
@@ -28,9 +37,9 @@ def site(tmp_path):
 
 @pytest.fixture
 def demo(tmp_path):
-    """A site of its own loaded with the demo tree, for a test that writes."""
+    """A site of its own loaded with the base tree, for a test that writes."""
     site = Site(tmp_path)
-    site.load(DEMO_FILE)
+    site.load(BASE_FILE)
     yield site
     site.close()
 

@@ -10,7 +10,8 @@ from shequ.cli import load_file
 from shequ.tree import get_root
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEMO_FILE = os.path.join(HERE, 'config', 'demo.yaml')
+DEMO_FILE = os.path.join(HERE, 'config', 'demo.yaml')      # the full demo `shequ init` loads
+BASE_FILE = os.path.join(HERE, 'tests', 'data', 'base-tree.yaml')  # small and stable, for tests
 
 
 def make_settings(tmp, **extra):

@@ -6,9 +6,9 @@ import cairosvg
 import zxingcpp
 from PIL import Image
 
-from conftest import HERE
+from conftest import DEMO_FILE, HERE
 
-SERVICES_FILE = os.path.join(HERE, 'config', 'demo-services.yaml')
+SERVICES_FILE = DEMO_FILE  # the demo catalogue lives in config/demo.yaml
 
 
 def decode_png(png):

@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from conftest import DEMO_FILE, HERE
+from conftest import BASE_FILE, DEMO_FILE, HERE
 from shequ.cli.loader import LoadError
 from shequ.evolve import CURRENT_GENERATION
 from shequ.tree import walk_tenants
@@ -105,7 +105,7 @@ def test_validation_names_the_offending_entry_and_field(site, tmp_path, body, wh
 
 def test_load_is_idempotent_and_merges_by_slug(demo, tmp_path):
     before = snapshot(demo)
-    assert demo.load(DEMO_FILE) == (0, 0)
+    assert demo.load(BASE_FILE) == (0, 0)
     assert snapshot(demo) == before
     change = tmp_path / 'change.yaml'
     change.write_text(textwrap.dedent('''\

@@ -8,7 +8,7 @@ from conftest import DEMO_FILE, HERE
 from document_files import SECTION, document_form, staff_of_xingfu
 from helpers import add_user, csrf, find, login
 
-DEMO_DOCUMENTS = os.path.join(HERE, 'config', 'demo-documents.yaml')
+DEMO_DOCUMENTS = DEMO_FILE  # the demo documents live in config/demo.yaml
 XINGFU = '/sunwu/qingxi/xingfu/documents/'
 
 

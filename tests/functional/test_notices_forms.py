@@ -1,7 +1,7 @@
 """Adding notices through the form: sanitised text, attachments, refused uploads, security."""
 import pytest
 
-from conftest import Site, DEMO_FILE
+from conftest import BASE_FILE, Site
 from helpers import csrf, find
 from notices_support import PDF, XINGFU, notice_fields, png_bytes, post_notice, staff_app
 
@@ -13,7 +13,7 @@ HOSTILE = ('<p onclick="steal()">请于本周五前缴纳医保费</p><script>al
 def board(tmp_path_factory):
     """A demo site and a browser of Xingfu's staff, shared by the tests of this module."""
     site = Site(tmp_path_factory.mktemp('board'))
-    site.load(DEMO_FILE)
+    site.load(BASE_FILE)
     yield site, staff_app(site)
     site.close()
 
@@ -27,7 +27,7 @@ def stored_titles(site, path=XINGFU):
 def small_site(tmp_path):
     """A demo site whose upload limit is 0.01 MB (about 10 KB)."""
     site = Site(tmp_path, **{'shequ.max_upload_mb': '0.01'})
-    site.load(DEMO_FILE)
+    site.load(BASE_FILE)
     yield site
     site.close()
 

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import HERE
+from conftest import DEMO_FILE, HERE
 from helpers import find
 from notices_support import XINGFU, add_notice, pdf_bytes
 from shequ.cli.loader import LoadError
 from shequ.content.attachments import Attachment
 
-NOTICES_FILE = os.path.join(HERE, 'config', 'demo-notices.yaml')
+NOTICES_FILE = DEMO_FILE  # the demo notices live in config/demo.yaml
 
 
 def write(tmp_path, text):
@@ -27,8 +27,10 @@ def tree(notices):
 
 
 def test_demo_notices_load_over_the_demo_tree_and_their_pages_open(demo):
-    created, _updated = demo.load(NOTICES_FILE)
-    assert created >= 30
+    demo.load(NOTICES_FILE)
+    with demo.root() as root:
+        from shequ.tree import walk_tenants
+        assert sum(len(t['notices']) for t in walk_tenants(root)) >= 30
     for path in ('/sunwu/notices/', XINGFU + '/notices/', XINGFU + '/notices/caiwu-2026q3/',
                  XINGFU + '/notices/caiwu-2026q3/@@print', '/sunwu/qingxi/notices/',
                  '/sunwu/sunwuzhen/dongxing/notices/caiwu-cun-2026q3/@@table.xlsx',

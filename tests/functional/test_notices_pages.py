@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from conftest import DEMO_FILE, Site
+from conftest import BASE_FILE, Site
 from helpers import add_user, login
 from notices_support import XINGFU, add_notice
 from shequ.clock import utcnow
@@ -22,7 +22,7 @@ ATOM = '{http://www.w3.org/2005/Atom}'
 def site(tmp_path_factory):
     """The demo tree plus notices in every state, shared read-only by this module."""
     site = Site(tmp_path_factory.mktemp('notices'))
-    site.load(DEMO_FILE)
+    site.load(BASE_FILE)
     now = utcnow()
     with site.root() as root:
         add_notice(root, XINGFU, 'gongnuan', '冬季供暖开栓通知', publish_at=now - timedelta(days=3))

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from conftest import DEMO_FILE, Site
+from conftest import BASE_FILE, Site
 from helpers import find
 from notices_support import XINGFU, add_notice, post_notice, staff_app
 
@@ -23,7 +23,7 @@ ROWS = [
 def finance(tmp_path_factory):
     """A site where staff published the quarter's table through the form (shared, read-only)."""
     site = Site(tmp_path_factory.mktemp('finance'))
-    site.load(DEMO_FILE)
+    site.load(BASE_FILE)
     app = staff_app(site)
     res = post_notice(app, title='2025年第三季度财务收支明细', category='财务公开', rows=ROWS)
     yield site, app, res.location.replace('http://localhost', '')

@@ -39,9 +39,9 @@ def test_platform_home_lists_counties(demo_site):
     assert res.status_int == 200 and '<h1>孙吴县' in res.text
 
 
-def test_every_demo_tenant_page(demo_site):
+def test_every_demo_tenant_page(full_demo_site):
     for path, entry, county in demo_tenants():
-        res = demo_site.app.get(path)
+        res = full_demo_site.app.get(path)
         assert res.status_int == 200, path
         assert '<h1>%s' % entry['title'] in res.text, path
         assert KIND_LABELS[entry['kind']] in res.text, path
