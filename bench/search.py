@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(HERE, 'src'))
 
 from shequ.search.analysis import words  # noqa: E402
-from shequ.search.schema import NEVER, make_schema  # noqa: E402
+from shequ.search.schema import make_schema  # noqa: E402
 from shequ.search.service import Scope, SearchService  # noqa: E402
 
 SERVICES = [
@@ -68,8 +68,8 @@ def generate(n, seed=7):
         docs.append({
             'path': '%s/%s/x%d' % (tenant, section, i), 'owner': tenant,
             'tenants': ' '.join(ancestors), 'section': section, 'slug': 'x%d' % i, 'type': kind,
-            'category': category, 'standard': False, 'state': 'published', 'publish_at': 0,
-            'expire_at': NEVER, 'title': title, 'keywords': '', 'meta': category, 'body': body,
+            'category': category, 'standard': False, 'state': 'published',
+            'title': title, 'keywords': '', 'meta': category, 'body': body,
             'grams': title, 'py': title, 'pyw': title, 'modified': 0})
     return docs, tenants
 

@@ -156,9 +156,36 @@ def test_county_synonyms_take_effect_at_once(loaded):
     assert '/linhe/services/gongnuan' in paths(loaded, '烧炕')[:5]
 
 
-@pytest.mark.skip(reason='needs sessions from the accounts issue')
 def test_county_staff_edit_synonyms_from_the_web(loaded):
-    form = loaded.app.get('/linhe/@@synonyms').forms[0]
+    from helpers import add_user, login
+    with loaded.root() as root:
+        add_user(root, 'linhe-staff', 'staff', '/linhe')
+    app = login(loaded, 'linhe-staff')
+    form = app.get('/linhe/@@synonyms').forms['synonyms-form']
     form['synonyms'] = '集中供热 = 烧炕'
     form.submit().follow()
     assert '/linhe/services/gongnuan' in paths(loaded, '烧炕')[:5]
+
+
+def test_bad_synonym_line_is_refused_with_its_line_number_and_kept(loaded):
+    from helpers import add_user, login
+    with loaded.root() as root:
+        add_user(root, 'linhe-staff', 'staff', '/linhe')
+    app = login(loaded, 'linhe-staff')
+    form = app.get('/linhe/@@synonyms').forms['synonyms-form']
+    form['synonyms'] = '集中供热 = 烧炕\n= 没有正式名称'
+    res = form.submit()
+    assert res.status_int == 200 and '没有正式名称' in res.text and '2' in res.text
+    with loaded.root() as root:
+        from shequ.search.synonyms import county_synonyms
+        assert not county_synonyms(root['linhe'])
+
+
+def test_township_staff_cannot_edit_the_county_synonyms(loaded):
+    from helpers import add_user, csrf, login
+    with loaded.root() as root:
+        add_user(root, 'town-staff', 'staff', '/linhe/hedong')
+    app = login(loaded, 'town-staff')
+    res = app.post('/linhe/@@synonyms', {'csrf_token': csrf(app), 'synonyms': '甲 = 乙'},
+                   expect_errors=True)
+    assert res.status_int == 403

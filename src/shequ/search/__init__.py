@@ -1,5 +1,6 @@
 """Search: Chinese analysis, one Whoosh index per county, a journal in ZODB, views."""
 from ..tree import ObjectAdded, ObjectModified, ObjectRemoved, ObjectWillBeRemoved  # noqa: F401
+from . import whoosh_fixes  # noqa: F401 — applied before any index is written
 from .service import SearchService
 from .subscribers import JournalSubscriber, get_search  # noqa: F401
 

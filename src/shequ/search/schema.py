@@ -54,7 +54,7 @@ def make_document(obj, type_name):
     title = fields.get('title') or ''
     category = fields.get('category') or ''
     short = '\n'.join((title, keywords))
-    return {
+    doc = {
         'path': tenant_path(obj),
         'owner': tenant_path(tenant),
         'tenants': ' '.join(ancestor_paths(obj)),
@@ -64,8 +64,6 @@ def make_document(obj, type_name):
         'category': category,
         'standard': bool(fields.get('standard')),
         'state': getattr(obj, 'state', '') or '',
-        'publish_at': epoch(getattr(obj, 'publish_at', None), 0),
-        'expire_at': epoch(getattr(obj, 'expire_at', None), NEVER),
         'title': title,
         'keywords': keywords,
         'meta': category,
@@ -75,3 +73,10 @@ def make_document(obj, type_name):
         'pyw': short,
         'modified': epoch(getattr(obj, 'modified', None), 0),
     }
+    # only timed items carry the range fields: the visibility mask looks for those few,
+    # and untimed items (nearly all) save eight numeric postings each
+    if getattr(obj, 'publish_at', None) is not None:
+        doc['publish_at'] = epoch(obj.publish_at, 0)
+    if getattr(obj, 'expire_at', None) is not None:
+        doc['expire_at'] = epoch(obj.expire_at, NEVER)
+    return doc

@@ -8,9 +8,10 @@ from pyramid.view import view_config
 
 from ..content import get_content_registry
 from ..i18n import _
-from ..tree import ObjectModified, Root, Tenant, ancestor_paths, find_county, lineage_tenants, tenant_path
+from ..tree import Root, Tenant, ancestor_paths, find_county, lineage_tenants, tenant_path
 from .service import Scope
 from .subscribers import get_search
+from ..security.audit import record
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
 
 PAGE_SIZE = 10
@@ -151,7 +152,7 @@ class Pager:
         return self.request.path_url + '?' + urlencode(params)
 
 
-@view_config(context=Tenant, name='synonyms', permission='manage',
+@view_config(context=Tenant, name='synonyms', permission='edit',
              renderer='templates/synonyms.pt')
 def synonyms_view(context, request):
     """A county's own synonym list, edited as text (one group per line)."""
@@ -163,8 +164,8 @@ def synonyms_view(context, request):
         text = request.POST.get('synonyms', '')
         try:
             set_county_synonyms(county, text)
-            request.registry.notify(ObjectModified(county, county.__parent__, county.__name__,
-                                                   request))
+            record(county, request, 'settings', county, request.localizer.translate(
+                _('Synonyms for search')))
             return HTTPFound(request.resource_url(county, '@@synonyms', query={'saved': '1'}))
         except SynonymError as exc:
             errors = exc.errors
