@@ -2,7 +2,8 @@
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..tree import ancestor_paths, find_tenant, tenant_path
-from .analysis import bigram_analyzer, chinese_analyzer, pinyin_analyzer, pinyin_word_analyzer
+from .analysis import (bigram_analyzer, body_analyzer, chinese_analyzer, pinyin_analyzer,
+                       pinyin_word_analyzer)
 
 # epoch seconds standing in for "no publish time" and "never expires"
 NEVER = 2 ** 40
@@ -26,7 +27,7 @@ def make_schema():
         title=TEXT(analyzer=chinese, stored=True, field_boost=4.0),
         keywords=TEXT(analyzer=chinese, stored=True, field_boost=3.0),
         meta=TEXT(analyzer=chinese, field_boost=1.5),   # category text
-        body=TEXT(analyzer=chinese, stored=True),
+        body=TEXT(analyzer=body_analyzer(), stored=True),
         grams=TEXT(analyzer=bigram_analyzer(), field_boost=1.0),
         py=TEXT(analyzer=pinyin_analyzer(), field_boost=1.0),
         pyw=TEXT(analyzer=pinyin_word_analyzer(), phrase=False, field_boost=1.0),

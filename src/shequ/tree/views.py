@@ -15,11 +15,16 @@ def root_view(context, request):
     return {'tenants': context.tenants()}
 
 
+def latest_first(item):
+    """Sort key for a tenant page card: pinned items, then by the date the kind shows."""
+    return (bool(getattr(item, 'pinned', False)), getattr(item, 'date', None) or item.modified)
+
+
 @view_config(context=Tenant, renderer='templates/tenant.pt')
 def tenant_view(context, request):
     sections = []
     for section in context.sections():
-        items = sorted(visible_items(section, request), key=lambda i: i.modified, reverse=True)
+        items = sorted(visible_items(section, request), key=latest_first, reverse=True)
         sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
                          'count': len(items)})
     return {'tenant': context, 'sections': sections, 'children': context.tenants()}
