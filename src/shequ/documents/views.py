@@ -98,8 +98,7 @@ def documents_section(context, request):
     query = {k: v for k, v in (('status', status), ('type', doc_type), ('sort', sort)) if v}
     return {'page': page, 'groups': group_by_type(page.items), 'status': status,
             'doc_type': doc_type, 'sort': sort, 'sorts': SORTS, 'statuses': STATUSES,
-            'types': DOC_TYPES, 'counts': counts, 'query': query,
-            'page_url': lambda n: request.resource_url(context, query=dict(query, page=n))}
+            'types': DOC_TYPES, 'counts': counts, 'query': query}
 
 
 @view_config(context=Document, renderer='templates/document.pt')

@@ -38,9 +38,7 @@ def notices_view(context, request):
     tenant = find_tenant(context)
     below = latest_below(tenant, BELOW_COUNT) if tenant.tenants() else []
     return {'page': Page(newest_first(items), page_number(request)), 'category': category,
-            'categories': CATEGORIES, 'below': below,
-            'page_url': lambda n: request.resource_url(
-                context, query=dict({'page': n}, **({'category': category} if category else {})))}
+            'categories': CATEGORIES, 'below': below}
 
 
 def attachment_rows(item, request):

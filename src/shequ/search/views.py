@@ -1,6 +1,5 @@
 """Search pages: `@@search` (HTML), `@@search.json`, and a county's `@@synonyms` form."""
 import math
-from urllib.parse import urlencode
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
 from pyramid.traversal import find_resource
@@ -137,7 +136,7 @@ class SearchViews:
 
 
 class Pager:
-    """Numbers for the pager (like content.listing.Page) plus links that keep the query."""
+    """Numbers for the shared pager macro (like content.listing.Page) without the items."""
 
     def __init__(self, request, number, pages):
         self.request = request
@@ -145,11 +144,6 @@ class Pager:
         self.number = min(number, pages)
         self.has_previous = self.number > 1
         self.has_next = self.number < pages
-
-    def url(self, number):
-        params = {k: v for k, v in self.request.GET.items() if k != '_LOCALE_'}
-        params['page'] = str(number)
-        return self.request.path_url + '?' + urlencode(params)
 
 
 @view_config(context=Tenant, name='synonyms', permission='edit',

@@ -84,5 +84,4 @@ def catalogue_view(context, request):
         'letters': [(x, x in letters) for x in LETTERS + (OTHER,)],
         'grouped': not (letter and not category), 'query': query,
         'hidden': hidden_here(context) if can_edit else [], 'can_edit': can_edit,
-        'page_url': lambda n: request.resource_url(context, query=dict(query, page=n)),
     }
