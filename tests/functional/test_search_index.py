@@ -191,3 +191,22 @@ def test_township_staff_cannot_edit_the_county_synonyms(loaded):
     res = app.post('/linhe/@@synonyms', {'csrf_token': csrf(app), 'synonyms': '甲 = 乙'},
                    expect_errors=True)
     assert res.status_int == 403
+
+
+def test_community_staff_search_never_shows_unpublished_work_from_above(loaded):
+    from helpers import add_user, login
+    from shequ.content import DRAFT
+    with loaded.root() as root:
+        add_user(root, 'xh-staff', 'staff', XINGHUA)
+        item = root['linhe']['services']['dibao']
+        item.update(state=DRAFT)
+        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+        own = root['linhe']['hedong']['xinghua']['services']['huodongshi']
+        own.update(state=DRAFT)
+        loaded.registry.notify(ObjectModified(own, own.__parent__, 'huodongshi'))
+    staff = login(loaded, 'xh-staff')
+    res = staff.get(XINGHUA + '/@@search.json', params={'q': '低保'}).json
+    assert '/linhe/services/dibao' not in [r['path'] for r in res['results']]
+    res = staff.get(XINGHUA + '/@@search.json', params={'q': '活动室'}).json
+    assert XINGHUA + '/services/huodongshi' in [r['path'] for r in res['results']]
+    assert XINGHUA + '/services/huodongshi' not in paths(loaded, '活动室')  # anonymous

@@ -10,7 +10,7 @@ from pyramid.settings import asbool
 from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.collectors import FilterCollector, TopCollector
-from whoosh.query import And, ConstantScoreQuery, Every, NullQuery, Or, Term
+from whoosh.query import And, ConstantScoreQuery, Every, Not, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
@@ -157,8 +157,7 @@ class SearchService:
         if scope.path.count('/') > 1:
             # inside the query, not a filter: the intersection skips everything out of scope
             query = And([query, ConstantScoreQuery(scope_filter(scope.path, scope.above), 0.0)])
-        masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
-                 if m is not None and m is not False]
+        masks = self._masks(scope, public, now)
         top = AllDocsCollector(limit=max(limit, 1))
         collector = FilterCollector(top, allow=self._docset(searcher, parts),
                                     restrict=Or(masks) if masks else None)
@@ -168,6 +167,18 @@ class SearchService:
         found.formatter = HtmlFormatter(tagname='mark', between='…')
         found.facet_counts = self._facets(searcher, top.seen)
         return found
+
+    @staticmethod
+    def _masks(scope, public, now):
+        """What must not show: hidden standards, untimely items, others' unpublished work."""
+        masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
+                 if m is not None and m is not False]
+        if not public and scope.above:
+            # editors see their own unpublished work, never that of the tenants above them
+            masks.append(And([Not(Term('tenants', scope.path)),
+                              Or([Not(Term('state', 'published')),
+                                  not_yet_or_no_longer(now)])]))
+        return masks
 
     def _docset(self, searcher, parts):
         """The documents a filter allows, cached per index generation (scopes repeat)."""
@@ -224,8 +235,7 @@ class SearchService:
             parts = [Term('state', 'published')] if public else []
             if scope.path.count('/') > 1:
                 parts.append(scope_filter(scope.path, scope.above))
-            masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
-                     if m]
+            masks = self._masks(scope, public, now)
             for hit in searcher.search(Every(), filter=self._docset(searcher, parts),
                                        mask=Or(masks) if masks else None, limit=None):
                 found.append(self._hit(hit))
