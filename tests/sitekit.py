@@ -60,3 +60,29 @@ class Site:
 
     def close(self):
         self.db.close()
+
+
+# the layout Site uses in its folder, for an ini file the `shequ` command shares with a Site
+SITE_LAYOUT = {
+    'zodbconn.uri': 'file://%(here)s/Data.fs?blobstorage_dir=%(here)s/blobs',
+    'shequ.index_dir': '%(here)s/index',
+}
+
+
+def write_ini(folder, **extra):
+    """An ini file like development.ini for the `shequ` command, everything under `folder`."""
+    settings = {
+        'zodbconn.uri': 'file://%(here)s/var/Data.fs?blobstorage_dir=%(here)s/var/blobs',
+        'pyramid.default_locale_name': 'zh_CN',
+        'shequ.themes_dir': os.path.join(HERE, 'themes'),
+        'shequ.demo_file': DEMO_FILE,
+        'shequ.index_dir': '%(here)s/var/index',
+        'shequ.synonyms_file': os.path.join(HERE, 'config', 'synonyms.txt'),
+        'shequ.session_secret': 'test-only-secret',
+    }
+    settings.update(extra)
+    path = os.path.join(str(folder), 'test.ini')
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('[app:main]\nuse = egg:shequ\n')
+        f.writelines('%s = %s\n' % item for item in settings.items())
+    return path

@@ -1,12 +1,11 @@
 """Shared bits of the service-catalogue tests: the demo file and a decoder for QR images."""
 import io
-import os
 
 import cairosvg
 import zxingcpp
 from PIL import Image
 
-from conftest import DEMO_FILE, HERE
+from conftest import DEMO_FILE
 
 SERVICES_FILE = DEMO_FILE  # the demo catalogue lives in config/demo.yaml
 

@@ -6,7 +6,8 @@ import textwrap
 
 import pytest
 
-from conftest import BASE_FILE, DEMO_FILE, HERE
+from conftest import BASE_FILE
+from sitekit import write_ini
 from shequ.cli.loader import LoadError
 from shequ.evolve import CURRENT_GENERATION
 from shequ.tree import walk_tenants
@@ -17,20 +18,7 @@ SHEQU = os.path.join(os.path.dirname(sys.executable), 'shequ')
 @pytest.fixture
 def ini(tmp_path):
     """An ini file like development.ini, pointing at a temp database."""
-    path = tmp_path / 'test.ini'
-    path.write_text(textwrap.dedent('''\
-        [app:main]
-        use = egg:shequ
-        zodbconn.uri = file://%(here)s/var/Data.fs?blobstorage_dir=%(here)s/var/blobs
-        pyramid.default_locale_name = zh_CN
-        shequ.themes_dir = {themes}
-        shequ.demo_file = {demo}
-        shequ.index_dir = %(here)s/var/index
-        shequ.synonyms_file = {synonyms}
-        shequ.session_secret = test
-        '''.format(themes=os.path.join(HERE, 'themes'), demo=DEMO_FILE,
-                   synonyms=os.path.join(HERE, 'config', 'synonyms.txt'))))
-    return str(path)
+    return write_ini(tmp_path)
 
 
 def run(*args):

@@ -1,26 +1,18 @@
 """The documents section and pages: demo data, grouping, repeal marks, filters, print, rights."""
-import os
 
 import pytest
 from webtest import TestApp
 
-from conftest import DEMO_FILE, HERE
 from document_files import SECTION, document_form, staff_of_xingfu
 from helpers import add_user, csrf, find, login
 
-DEMO_DOCUMENTS = DEMO_FILE  # the demo documents live in config/demo.yaml
 XINGFU = '/sunwu/qingxi/xingfu/documents/'
 
 
-@pytest.fixture(scope='module')
-def docs_site(tmp_path_factory):
-    """A read-only site with demo.yaml and then demo-documents.yaml loaded."""
-    from conftest import Site
-    site = Site(tmp_path_factory.mktemp('documents'))
-    site.load(DEMO_FILE)
-    site.load(DEMO_DOCUMENTS)
-    yield site
-    site.close()
+@pytest.fixture
+def docs_site(full_demo_site):
+    """The full demo, read-only: its documents live in config/demo.yaml."""
+    return full_demo_site
 
 
 @pytest.mark.parametrize('path', [

@@ -1,11 +1,10 @@
 """Notices in the tenant-tree file: the demo file loads, bodies are sanitised, bad entries refused."""
-import os
 import textwrap
 from decimal import Decimal
 
 import pytest
 
-from conftest import DEMO_FILE, HERE
+from conftest import DEMO_FILE
 from helpers import find
 from notices_support import XINGFU, add_notice, pdf_bytes
 from shequ.cli.loader import LoadError

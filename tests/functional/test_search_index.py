@@ -6,7 +6,6 @@ import pytest
 
 from conftest import HERE, Site
 from shequ.content import WITHDRAWN, utcnow
-from shequ.search.journal import get_journal
 from shequ.tree import ObjectModified
 
 DATA = os.path.join(HERE, 'tests', 'data', 'search')

@@ -2,12 +2,12 @@
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 import transaction
 
 from conftest import HERE, Site
+from sitekit import SITE_LAYOUT, write_ini
 from shequ.content import get_content_registry
 from shequ.search.journal import get_journal, make_key
 from shequ.tree import get_root
@@ -95,19 +95,7 @@ def test_pruned_journal_makes_a_lagging_replica_rebuild(site):
 
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / 'test.ini'
-    path.write_text(textwrap.dedent('''\
-        [app:main]
-        use = egg:shequ
-        zodbconn.uri = file://%(here)s/Data.fs?blobstorage_dir=%(here)s/blobs
-        shequ.themes_dir = {themes}
-        shequ.index_dir = %(here)s/index
-        shequ.synonyms_file = {synonyms}
-        shequ.index_inline = false
-        shequ.session_secret = test
-        '''.format(themes=os.path.join(HERE, 'themes'),
-                   synonyms=os.path.join(HERE, 'config', 'synonyms.txt'))))
-    return str(path)
+    return write_ini(tmp_path, **SITE_LAYOUT, **{'shequ.index_inline': 'false'})
 
 
 def test_index_converges_after_shequ_indexer_runs_again(tmp_path, ini):

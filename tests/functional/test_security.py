@@ -2,7 +2,6 @@
 import os
 import subprocess
 import sys
-import textwrap
 import time
 from datetime import timedelta
 
@@ -10,7 +9,8 @@ import colander
 import pytest
 from webtest import TestApp
 
-from conftest import DEMO_FILE, HERE
+from conftest import HERE
+from sitekit import SITE_LAYOUT, write_ini
 from helpers import PASSWORD, add_draft, add_user, csrf, find, login
 from shequ.clock import utcnow
 from shequ.content import Content
@@ -295,16 +295,7 @@ SHEQU = os.path.join(os.path.dirname(sys.executable), 'shequ')
 
 
 def test_cli_user_add_and_grant_make_a_staff_member_who_publishes_there_only(tmp_path):
-    ini = tmp_path / 'test.ini'
-    ini.write_text(textwrap.dedent('''\
-        [app:main]
-        use = egg:shequ
-        zodbconn.uri = file://%(here)s/Data.fs?blobstorage_dir=%(here)s/blobs
-        shequ.themes_dir = {themes}
-        shequ.demo_file = {demo}
-        shequ.index_dir = %(here)s/index
-        shequ.session_secret = test
-        '''.format(themes=os.path.join(HERE, 'themes'), demo=DEMO_FILE)))
+    ini = write_ini(tmp_path, **SITE_LAYOUT)
     pw = tmp_path / 'pw.txt'
     pw.write_text('secret-pass-1\n')
 
@@ -312,14 +303,14 @@ def test_cli_user_add_and_grant_make_a_staff_member_who_publishes_there_only(tmp
         res = subprocess.run([SHEQU, *args], capture_output=True, text=True, timeout=120)
         assert res.returncode == 0, res.stderr
         return res.stdout
-    run('init', str(ini))
-    run('user', 'add', str(ini), 'zhang', '--name', '张伟', '--password-file', str(pw))
-    run('user', 'grant', str(ini), 'zhang', '工作人员', '/sunwu/qingxi/xingfu')
-    assert 'staff@/sunwu/qingxi/xingfu' in run('user', 'list', str(ini))
+    run('init', ini)
+    run('user', 'add', ini, 'zhang', '--name', '张伟', '--password-file', str(pw))
+    run('user', 'grant', ini, 'zhang', '工作人员', '/sunwu/qingxi/xingfu')
+    assert 'staff@/sunwu/qingxi/xingfu' in run('user', 'list', ini)
     from conftest import Site
     site = Site.__new__(Site)
     from pyramid.paster import get_app
-    site.wsgi = get_app(str(ini))
+    site.wsgi = get_app(ini)
     site.db = site.wsgi.registry._zodb_databases['']
     try:
         app = login(site, 'zhang', 'secret-pass-1')

@@ -3,20 +3,14 @@ import re
 
 import pytest
 
-from conftest import DEMO_FILE, Site
-from services_helpers import SERVICES_FILE
 
 XINGFU = '/sunwu/qingxi/xingfu'
 
 
-@pytest.fixture(scope='module')
-def full_site(tmp_path_factory):
-    """demo.yaml then demo-services.yaml, as the lead will merge them (read-only)."""
-    site = Site(tmp_path_factory.mktemp('services'))
-    site.load(DEMO_FILE)
-    site.load(SERVICES_FILE)
-    yield site
-    site.close()
+@pytest.fixture
+def full_site(full_demo_site):
+    """The full demo, read-only: its catalogue lives in config/demo.yaml."""
+    return full_demo_site
 
 
 def titles(page):
