@@ -30,13 +30,17 @@ def test_login_lands_back_where_the_user_was(demo):
     assert '王芳' in res.follow().text
 
 
-def test_login_refuses_offsite_redirect(demo):
+@pytest.mark.parametrize('came_from', [
+    'https://evil.example/x', '//evil.example/x', '/\\evil.example/x', '\\\\evil.example',
+    'javascript:alert(1)', 'http://localhost.evil.example/'])
+def test_login_refuses_offsite_redirect(demo, came_from):
     with demo.root() as root:
         add_user(root, 'wang')
     app = TestApp(demo.wsgi)
-    form = app.get('/@@login?came_from=https://evil.example/x').forms['login-form']
+    form = app.get('/@@login', params={'came_from': came_from}).forms['login-form']
     form['login'], form['password'] = 'wang', PASSWORD
-    assert 'evil' not in form.submit().location
+    location = form.submit().location
+    assert 'evil' not in location and 'javascript' not in location
 
 
 def test_wrong_password_says_so_and_keeps_login(demo):

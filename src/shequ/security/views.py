@@ -16,13 +16,16 @@ MIN_PASSWORD = 8
 
 
 def safe_came_from(request, came_from, fallback):
-    """Only follow redirects back into this site."""
-    if came_from:
-        target = urlsplit(came_from)
-        here = urlsplit(request.application_url)
-        if (not target.netloc or target.netloc == here.netloc) and came_from.startswith(
-                ('/', request.application_url)) and not came_from.startswith('//'):
-            return came_from
+    """Only follow redirects back into this site (no //host, no /\\host, no other origin)."""
+    if not came_from:
+        return fallback
+    came_from = came_from.replace('\\', '/')
+    target, here = urlsplit(came_from), urlsplit(request.application_url)
+    if came_from.startswith('//') or any(ord(c) < 32 for c in came_from):
+        return fallback
+    if target.scheme in ('', here.scheme) and target.netloc in ('', here.netloc) and (
+            target.netloc or came_from.startswith('/')):
+        return came_from
     return fallback
 
 
