@@ -209,3 +209,13 @@ def test_community_staff_search_never_shows_unpublished_work_from_above(loaded):
     res = staff.get(XINGHUA + '/@@search.json', params={'q': '活动室'}).json
     assert XINGHUA + '/services/huodongshi' in [r['path'] for r in res['results']]
     assert XINGHUA + '/services/huodongshi' not in paths(loaded, '活动室')  # anonymous
+
+
+def test_snippets_escape_what_staff_typed(loaded):
+    with loaded.root() as root:
+        item = root['linhe']['services']['dibao']
+        item.update(summary='<script>alert(1)</script><img src=x onerror=alert(2)> 低保复核说明')
+        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+    html = loaded.app.get(XINGHUA + '/@@search', params={'q': '低保复核'}).text
+    assert '低保复核</mark>' in html                       # the item was found and highlighted
+    assert '<script>alert(1)' not in html and '<img src=x' not in html
