@@ -55,6 +55,12 @@ class Layout:
                 out.append((_('Audit log'), self.url(ctx, '@@audit')))
         return [(self.translate(label), url) for label, url in out]
 
+    @staticmethod
+    def safe_html(html):
+        """Rich text as stored, cleaned once more on the way out (defence in depth)."""
+        from ..content.richtext import sanitize
+        return sanitize(html)
+
     def translate(self, msg):
         """Translate a TranslationString (plain strings pass through)."""
         return self.request.localizer.translate(msg)
