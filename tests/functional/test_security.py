@@ -103,6 +103,7 @@ def test_login_form_itself_requires_csrf(demo):
     res = TestApp(demo.wsgi).post('/@@login', {'login': 'wang', 'password': PASSWORD},
                                   expect_errors=True)
     assert res.status_int == 400
+    assert '表单已过期' in res.text and '未保存' in res.text
 
 
 def test_hostile_html_is_sanitised():
@@ -374,3 +375,12 @@ def test_passwords_are_stored_as_argon2_hashes(demo):
         add_user(root, 'wang')
         assert root.users.get('wang').password_hash.startswith('$argon2id$')
         assert PASSWORD not in root.users.get('wang').password_hash
+
+
+def test_publishing_what_is_already_published_is_refused_in_plain_chinese(demo):
+    with demo.root() as root:
+        add_user(root, 'wang', 'staff', '/sunwu')
+    app = login(demo, 'wang')
+    res = app.post('/sunwu/services/dibao/@@workflow',
+                   {'csrf_token': csrf(app), 'transition': 'publish'}, expect_errors=True)
+    assert res.status_int == 400 and '无法处理此请求' in res.text

@@ -1,7 +1,9 @@
 """Views of the tree: platform home, tenant home, generic section and item pages, errors."""
 import logging
 
-from pyramid.view import notfound_view_config, view_config
+from pyramid.exceptions import BadCSRFToken
+from pyramid.httpexceptions import HTTPBadRequest
+from pyramid.view import exception_view_config, notfound_view_config, view_config
 
 from ..content.listing import visible_items
 from . import Root, Tenant
@@ -33,6 +35,20 @@ def tenant_view(context, request):
 @notfound_view_config(renderer='templates/notfound.pt')
 def notfound_view(request):
     request.response.status = 404
+    return {}
+
+
+@exception_view_config(BadCSRFToken, renderer='templates/expired.pt')
+def bad_csrf_view(exc, request):
+    """A form older than the session (or forged): say so in plain words, change nothing."""
+    request.response.status = 400
+    return {}
+
+
+@exception_view_config(HTTPBadRequest, renderer='templates/badrequest.pt')
+def bad_request_view(exc, request):
+    """Any other refused request, in plain Chinese."""
+    request.response.status = 400
     return {}
 
 
