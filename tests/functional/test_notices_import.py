@@ -105,3 +105,13 @@ def test_search_fields_carry_plain_text_table_and_attachment_text(demo):
     assert fields['title'] == '低保评议' and fields['category'] == '居务公开'
     assert '评议&公示 结果' in fields['body'] and '<p>' not in fields['body']
     assert '慰问品' in fields['body'] and '张三' in fields['body']
+
+
+def test_township_and_county_home_pages_list_the_newest_notices_below(full_demo_site):
+    street = full_demo_site.app.get('/sunwu/qingxi/').html.select_one('#panel-notices-below')
+    units = {span.text for span in street.select('.unit')}
+    assert units and units <= {'幸福社区', '朝阳社区', '兴安社区'}
+    county = full_demo_site.app.get('/sunwu/').html.select_one('#panel-notices-below')
+    assert len(county.select('li')) == 8
+    assert full_demo_site.app.get('/sunwu/qingxi/xingfu/').html.select_one(
+        '#panel-notices-below') is None                     # nothing below a community

@@ -65,9 +65,10 @@ class Content(Persistent):
 def includeme(config):
     """Register the content directives, deform's renderer and assets, and generic views."""
     from .forms import configure_deform
-    from .listing import add_section_listing
+    from .listing import add_section_listing, add_tenant_panel
     config.add_directive('add_content_type', add_content_type)
     config.add_directive('add_section_listing', add_section_listing)
+    config.add_directive('add_tenant_panel', add_tenant_panel)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
     get_content_registry(config.registry)
     configure_deform()

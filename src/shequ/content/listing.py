@@ -53,3 +53,28 @@ def page_number(request):
         return max(1, int(request.params.get('page', 1)))
     except ValueError:
         return 1
+
+
+def add_tenant_panel(config, name, func, renderer, order=100):
+    """Configurator directive: a block on tenant home pages.
+
+    `func(tenant, request)` returns the renderer's values, or None to show nothing there.
+    """
+    def register():
+        panels = getattr(config.registry, 'tenant_panels', None)
+        if panels is None:
+            panels = config.registry.tenant_panels = {}
+        panels[name] = (order, func, renderer)
+    config.action(('shequ.tenant_panel', name), register)
+
+
+def render_tenant_panels(tenant, request):
+    """The HTML of every registered panel that has something to show at `tenant`."""
+    from pyramid.renderers import render
+    panels = getattr(request.registry, 'tenant_panels', {})
+    out = []
+    for _order, func, renderer in sorted(panels.values(), key=lambda p: p[0]):
+        values = func(tenant, request)
+        if values is not None:
+            out.append(render(renderer, values, request=request))
+    return out

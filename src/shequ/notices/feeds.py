@@ -42,6 +42,17 @@ def latest_below(tenant, count, now=None):
     return heapq.nlargest(count, chain.from_iterable(per_tenant), key=lambda pair: pair[1].date)
 
 
+PANEL_COUNT = 8
+
+
+def below_panel(tenant, request):
+    """Values for the township/county home page block of the newest notices below it."""
+    if not tenant.tenants():
+        return None
+    below = latest_below(tenant, PANEL_COUNT)
+    return {'below': below, 'section': tenant['notices']} if below else None
+
+
 def feed_entries(tenant, below, count, now=None):
     """[(tenant, notice)] newest first: the tenant's own notices, and those below if asked."""
     now = now or utcnow()

@@ -5,7 +5,7 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
-from ..content.listing import visible_items
+from ..content.listing import render_tenant_panels, visible_items
 from . import Root, Tenant
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,8 @@ def tenant_view(context, request):
         items = sorted(visible_items(section, request), key=latest_first, reverse=True)
         sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
                          'count': len(items)})
-    return {'tenant': context, 'sections': sections, 'children': context.tenants()}
+    return {'tenant': context, 'sections': sections, 'children': context.tenants(),
+            'panels': render_tenant_panels(context, request)}
 
 
 @notfound_view_config(renderer='templates/notfound.pt')
