@@ -1,5 +1,6 @@
 """colander schemas for service guides (办事指南)."""
 import colander
+import deform
 
 from ..i18n import _
 from ..tree import SLUG_RE, find_tenant
@@ -15,7 +16,9 @@ MATERIAL_FORMS = ('原件', '复印件', '原件及复印件', '电子版')
 class MaterialSchema(colander.MappingSchema):
     name = colander.SchemaNode(colander.String(), title=_('Material'))
     form = colander.SchemaNode(colander.String(), title=_('Original or copy'),
-                               validator=colander.OneOf(MATERIAL_FORMS), missing='原件')
+                               validator=colander.OneOf(MATERIAL_FORMS), missing='原件',
+                               widget=deform.widget.SelectWidget(
+                                   values=[(f, f) for f in MATERIAL_FORMS]))
     copies = colander.SchemaNode(colander.Integer(), title=_('Copies'),
                                  validator=colander.Range(min=0, max=99), missing=1)
     required = colander.SchemaNode(colander.Boolean(), title=_('Required'), missing=True)
@@ -23,7 +26,7 @@ class MaterialSchema(colander.MappingSchema):
 
 
 class MaterialsSchema(colander.SequenceSchema):
-    material = MaterialSchema()
+    material = MaterialSchema(title=_('Material to bring'))
 
 
 class StepsSchema(colander.SequenceSchema):
@@ -36,15 +39,20 @@ class KeywordsSchema(colander.SequenceSchema):
 
 class FaqSchema(colander.MappingSchema):
     q = colander.SchemaNode(colander.String(), title=_('Question'))
-    a = colander.SchemaNode(colander.String(), title=_('Answer'))
+    a = colander.SchemaNode(colander.String(), title=_('Answer'),
+                            widget=deform.widget.TextAreaWidget(rows=3))
 
 
 class FaqsSchema(colander.SequenceSchema):
-    faq = FaqSchema()
+    faq = FaqSchema(title=_('Question and answer'))
 
 
 def _text(title, **kw):
     return colander.SchemaNode(colander.String(), title=title, missing='', **kw)
+
+
+def _long_text(title, rows=3):
+    return _text(title, widget=deform.widget.TextAreaWidget(rows=rows))
 
 
 def standard_allowed(node, value):
@@ -71,8 +79,8 @@ class ServiceSchema(colander.MappingSchema):
                                    validator=colander.Length(min=1, max=50))
     standard = colander.SchemaNode(colander.Boolean(), title=_('Standard for all tenants below'),
                                    missing=False, validator=standard_allowed)
-    summary = _text(_('Summary'))
-    conditions = _text(_('Conditions'))
+    summary = _long_text(_('Summary'))
+    conditions = _long_text(_('Conditions'))
     materials = MaterialsSchema(title=_('Materials'), missing=())
     steps = StepsSchema(title=_('Steps'), missing=())
     time_limit = _text(_('Time limit'))
@@ -81,8 +89,8 @@ class ServiceSchema(colander.MappingSchema):
     hours = _text(_('Hours'))
     phone = _text(_('Phone'))
     complaint_phone = _text(_('Complaint phone'))
-    basis = _text(_('Legal basis'))
-    note = _text(_('Note'))
+    basis = _long_text(_('Legal basis'))
+    note = _long_text(_('Note'))
     online = colander.SchemaNode(colander.Boolean(), title=_('Can be done online'), missing=False)
     delegable = colander.SchemaNode(colander.Boolean(), title=_('Can be delegated'), missing=False)
     visits = colander.SchemaNode(colander.Integer(), title=_('Visits needed'),
