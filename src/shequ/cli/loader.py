@@ -115,12 +115,13 @@ class TreeValidator:
             path = '%s[%d]' % (prefix, i)
             if not isinstance(raw, dict):
                 raise LoadError(path, '必须是映射 (键: 值)')
+            raw = normalise(raw)  # a kind may accept aliases and simpler shapes first
             known = {node.name for node in schema.children}
             unknown = sorted(set(raw) - known)
             if unknown:
                 raise LoadError('%s.%s' % (path, unknown[0]), '未知的键')
             try:
-                item = schema.deserialize(normalise(raw))
+                item = schema.deserialize(raw)
             except colander.Invalid as exc:
                 raise _invalid(exc, path, self.translate)
             if item['slug'] in seen:
