@@ -219,3 +219,18 @@ def test_snippets_escape_what_staff_typed(loaded):
     html = loaded.app.get(XINGHUA + '/@@search', params={'q': '低保复核'}).text
     assert '低保复核</mark>' in html                       # the item was found and highlighted
     assert '<script>alert(1)' not in html and '<img src=x' not in html
+
+
+def test_most_used_services_survive_a_restart(tmp_path):
+    first = Site(tmp_path)
+    first.load(CATALOGUE)
+    for _ in range(3):
+        paths(first, '异地就医备案')
+    first.close()
+    again = Site(tmp_path)  # a new process on the same data
+    try:
+        res = again.app.get(XINGHUA + '/@@search.json', params={'q': 'zzzzqqq'}).json
+        assert res['total'] == 0
+        assert res['popular'][0]['title'] == '异地就医备案'
+    finally:
+        again.close()

@@ -16,6 +16,7 @@ from ..content import get_content_registry
 from .indexer import Indexer
 from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
 from .synonyms import synonyms_for
+from .usage import UsageCounter
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class SearchService:
         self.indexer = Indexer(self.index_dir, get_content_registry(registry))
         self._local = threading.local()
         self._lexicons = {}
-        self.popular = Counter()
+        self.usage = UsageCounter(self.index_dir)
         self._filters = {}
         self._facet_arrays = {}
 
@@ -145,7 +146,7 @@ class SearchService:
         results.hits = merged[offset:wanted]
         results.facets = {name: facets[name].most_common() for name in FACETS}
         if results.hits and offset == 0:
-            self.popular[results.hits[0].path] += 1
+            self.usage.hit(results.hits[0].path)
         return results
 
     def _run(self, searcher, plan, scope, filters, public, now, limit):
@@ -239,5 +240,6 @@ class SearchService:
             for hit in searcher.search(Every(), filter=self._docset(searcher, parts),
                                        mask=Or(masks) if masks else None, limit=None):
                 found.append(self._hit(hit))
-        found.sort(key=lambda h: (-self.popular[h.path], not h.standard, h.title))
+        hits = self.usage.counts(h.path for h in found)
+        found.sort(key=lambda h: (-hits.get(h.path, 0), not h.standard, h.title))
         return found[:limit]
