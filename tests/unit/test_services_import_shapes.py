@@ -1,11 +1,12 @@
 """The tenant-tree file may give a guide's fields in simpler shapes or other common names."""
 import colander
 
-from shequ.services.schema import ServiceSchema, normalise_materials
+from shequ.services.importing import normalise_entry
+from shequ.services.schema import ServiceSchema
 
 
 def load(entry):
-    return ServiceSchema().deserialize(normalise_materials(entry))
+    return ServiceSchema().deserialize(normalise_entry(entry))
 
 
 def test_materials_as_names_or_mappings_with_other_key_names():

@@ -3,7 +3,8 @@ import colander
 
 from ..content import Content
 from ..i18n import _
-from .schema import ServiceSchema, normalise_materials
+from .importing import normalise_entry
+from .schema import ServiceSchema
 
 SERVICE_FIELDS = tuple(node.name for node in ServiceSchema().children)
 # defaults for fields an item was created without (and for items made before a field existed)
@@ -50,7 +51,7 @@ def includeme(config):
     config.add_content_type(
         'service', Service, ServiceSchema, _('Service guide'), 'services',
         add_permission='add', import_key='services', import_schema=service_import_schema,
-        extra={'normalise': normalise_materials})
+        extra={'normalise': normalise_entry})
     config.add_section_fallback('services', find_inherited)
     config.add_section_listing('services', catalogue_items)
     config.add_tenant_import_key('hidden_standard', hidden_standard_schema, apply_hidden)
