@@ -5,8 +5,7 @@ import segno
 from pyramid.response import Response
 from pyramid.view import view_config
 
-from ..tree import Tenant
-from . import Content
+from .views import check_visible
 
 
 def qr_png(url, scale=8, border=4):
@@ -31,9 +30,10 @@ def _scale(request, default):
         return default
 
 
-@view_config(context=Content, name='qr.png', permission='view')
-@view_config(context=Tenant, name='qr.png', permission='view')
+@view_config(name='qr.png', permission='view')
 def qr_png_view(context, request):
-    """A QR code of the page URL (`?scale=` for posters)."""
+    """A QR code of any page's URL (`?scale=` for posters); unpublished items stay refused."""
+    if hasattr(context, 'is_public'):
+        check_visible(context, request)
     body = qr_png(request.resource_url(context), scale=_scale(request, 8))
     return Response(body=body, content_type='image/png', cache_control='public, max-age=86400')

@@ -1,16 +1,16 @@
 """Search pages: `@@search` (HTML), `@@search.json`, and a county's `@@synonyms` form."""
-import math
 
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
 from ..content import get_content_registry
+from ..content.listing import Page
 from ..i18n import _
+from ..security.audit import record
 from ..tree import Root, Tenant, ancestor_paths, find_county, lineage_tenants, tenant_path
 from .service import Scope
 from .subscribers import get_search
-from ..security.audit import record
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
 
 PAGE_SIZE = 10
@@ -116,8 +116,8 @@ class SearchViews:
     def html(self):
         number = _int(self.request, 'page', 1, 1, 1000)
         scope, results, popular = self.run(PAGE_SIZE, (number - 1) * PAGE_SIZE)
-        pages = max(1, math.ceil(results.total / PAGE_SIZE))
-        return {'q': self.q, 'results': results, 'pager': Pager(self.request, number, pages),
+        return {'q': self.q, 'results': results,
+                'pager': Page(range(results.total), number, PAGE_SIZE),
                 'hits': [self.describe(h, scope) for h in results.hits],
                 'popular': [self.describe(h, scope) for h in popular],
                 'facets': self.facets(results), 'active': self.filters,
@@ -133,17 +133,6 @@ class SearchViews:
             else:
                 params[key] = value
         return self.request.resource_url(self.context, '@@search', query=params)
-
-
-class Pager:
-    """Numbers for the shared pager macro (like content.listing.Page) without the items."""
-
-    def __init__(self, request, number, pages):
-        self.request = request
-        self.pages = pages
-        self.number = min(number, pages)
-        self.has_previous = self.number > 1
-        self.has_next = self.number < pages
 
 
 @view_config(context=Tenant, name='synonyms', permission='edit',

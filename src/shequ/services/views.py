@@ -1,11 +1,10 @@
 """Service guide pages: the guide (own or inherited), print, QR poster, overrides, hiding."""
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.renderers import get_renderer
-from pyramid.response import Response
 from pyramid.view import view_config
 
 from ..content.forms import FormView
-from ..content.qr import qr_png, qr_svg
+from ..content.qr import qr_svg
 from ..content.views import check_visible, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
@@ -75,14 +74,6 @@ def poster_view(context, request):
     """A QR poster for the service-station wall: big code, title, unit, phone."""
     return {'item': context, 'tenant': find_tenant(context),
             'qr': qr_svg(request.resource_url(context), scale=10)}
-
-
-@view_config(context=InheritedService, name='qr.png', permission='view')
-def inherited_qr_view(context, request):
-    """The QR code of an inherited guide's page at this tenant."""
-    check_visible(context, request)
-    return Response(body=qr_png(request.resource_url(context)), content_type='image/png',
-                    cache_control='public, max-age=86400')
 
 
 @view_config(context=InheritedService, name='override', renderer='shequ:content/templates/form.pt',
