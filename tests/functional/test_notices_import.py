@@ -103,7 +103,7 @@ def test_search_fields_carry_plain_text_table_and_attachment_text(demo):
         notice.update(attachments=[att])
         fields = notice.search_fields()
     assert fields['title'] == '低保评议' and fields['category'] == '居务公开'
-    assert '评议&公示 结果' in fields['body'] and '<p>' not in fields['body']
+    assert '评议&公示\n结果' in fields['body'] and '<p>' not in fields['body']  # a line a block
     assert '慰问品' in fields['body'] and '张三' in fields['body']
 
 

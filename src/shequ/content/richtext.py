@@ -1,4 +1,7 @@
 """Rich text is stored sanitised: no scripts, event handlers or javascript: links."""
+import html
+import re
+
 import colander
 import deform
 import nh3
@@ -30,3 +33,17 @@ def richtext_node(name, title, **kw):
     kw.setdefault('missing', '')
     return colander.SchemaNode(colander.String(), name=name, title=title, preparer=sanitize,
                                widget=deform.widget.RichTextWidget(delayed_load=False), **kw)
+
+
+_BLOCK_END = re.compile(r'</(p|div|li|h[1-6]|tr|blockquote|pre|table|ul|ol)\s*>|<br\s*/?>|<hr\s*/?>',
+                        re.IGNORECASE)
+
+
+def html_to_text(markup):
+    """Text of sanitised HTML with one line per block; entities decoded."""
+    if not markup:
+        return ''
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + '\n', markup)
+    text = html.unescape(nh3.clean(marked, tags=set()))
+    lines = (re.sub(r'[ \t\u3000\xa0]+', ' ', line).strip() for line in text.splitlines())
+    return '\n'.join(line for line in lines if line)

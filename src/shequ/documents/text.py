@@ -1,24 +1,11 @@
-"""Plain text of rich text, Chinese sentence splitting and a sentence diff of two texts."""
+"""Chinese sentence splitting and a sentence diff of two rich texts."""
 import difflib
-import html
 import re
 
-import nh3
+from ..content.richtext import html_to_text
 
-_BLOCK_END = re.compile(r'</(p|div|li|h[1-6]|tr|blockquote|pre|table|ul|ol)\s*>|<br\s*/?>|<hr\s*/?>',
-                        re.IGNORECASE)
 # a sentence ends after 。；！？ (full or half width !?;) or at a line break
 _SENTENCE = re.compile(r'[^。；！？;!?\n]*(?:[。；！？;!?]+[”’"」』）)]*|\n|$)')
-
-
-def html_to_text(markup):
-    """Text of sanitised HTML with one line per block; entities decoded."""
-    if not markup:
-        return ''
-    marked = _BLOCK_END.sub(lambda m: m.group(0) + '\n', markup)
-    text = html.unescape(nh3.clean(marked, tags=set()))
-    lines = (re.sub(r'[ \t\u3000\xa0]+', ' ', line).strip() for line in text.splitlines())
-    return '\n'.join(line for line in lines if line)
 
 
 def sentences(text):

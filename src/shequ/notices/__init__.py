@@ -1,24 +1,16 @@
 """Notices (通知公告) and public disclosure (居务/财务/党务公开): resource and registration."""
 import decimal
-import html
-import re
 
 from ..clock import utcnow
 from ..content import PUBLISHED, Content
+from ..content.richtext import html_to_text
 from ..i18n import _
 from ..tree.events import ObjectAdded, ObjectModified
 from .schema import CATEGORIES, FINANCE, normalise_import, notice_import_schema, notice_schema
 
-__all__ = ('Notice', 'CATEGORIES', 'FINANCE', 'totals', 'plain_text')
+__all__ = ('Notice', 'CATEGORIES', 'FINANCE', 'totals')
 
-TAG_RE = re.compile(r'<[^>]*>')
 ZERO = decimal.Decimal('0.00')
-
-
-def plain_text(markup):
-    """The text of (sanitised) HTML: tags become spaces, entities are decoded."""
-    text = html.unescape(TAG_RE.sub(' ', markup or ''))
-    return re.sub(r'\s+', ' ', text).strip()
 
 
 def totals(rows):
@@ -60,7 +52,7 @@ class Notice(Content):
     def search_fields(self):
         """Title, body as plain text, table items, attachments' text and the category."""
         fields = super().search_fields()
-        parts = [plain_text(self.body)]
+        parts = [html_to_text(self.body)]
         parts += ['%s %s' % (r.get('item', ''), r.get('note', '')) for r in self.table]
         parts += ['%s %s' % (a.filename, a.text or '') for a in self.attachments]
         fields['body'] = '\n'.join(p.strip() for p in parts if p and p.strip())

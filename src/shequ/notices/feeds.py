@@ -9,7 +9,8 @@ from pyramid.view import view_config
 
 from ..clock import utcnow
 from ..tree import Section, find_tenant, walk_tenants
-from . import Notice, plain_text
+from ..content.richtext import html_to_text
+from . import Notice
 
 BELOW_COUNT = 20      # notices from the tenants below shown on a township/county page
 FEED_COUNT = 30       # entries in a feed
@@ -88,7 +89,7 @@ def build_feed(section, request, below):
         fe.updated(notice.modified)
         fe.author({'name': owner.title})
         fe.category(term=notice.category, label=notice.category)
-        fe.description(plain_text(notice.body)[:SUMMARY_CHARS] or notice.title)
+        fe.description(' '.join(html_to_text(notice.body).split())[:SUMMARY_CHARS] or notice.title)
         if notice.body:
             fe.content(notice.body, type='html')
     return fg
