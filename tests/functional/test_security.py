@@ -330,20 +330,21 @@ def test_cli_user_add_and_grant_make_a_staff_member_who_publishes_there_only(tmp
         site.db.close()
 
 
-@pytest.mark.parametrize('args', [
-    ('grant', 'ghost', 'staff', '/sunwu'),
-    ('grant', 'zhang', 'emperor', '/sunwu'),
+@pytest.mark.parametrize('login_name, role, path', [
+    ('ghost', 'staff', '/sunwu'),            # no such user
+    ('zhang', 'emperor', '/sunwu'),          # no such role
+    ('zhang', 'staff', '/sunwu/nowhere'),    # no such tenant
 ])
-def test_cli_grant_refuses_unknown_user_or_role(demo, args):
-    from shequ.cli import main
-    del main  # the command is exercised end to end above; here only its checks
-    from shequ.cli.users import _grant_or_revoke
-    from shequ.security import grant
+def test_cli_grant_refuses_unknown_user_role_or_tenant_and_grants_nothing(
+        demo, login_name, role, path):
     import argparse
+    from shequ.cli.users import _grant_or_revoke
+    from shequ.security import grant, grants_of
     with demo.root() as root:
         add_user(root, 'zhang')
-        ns = argparse.Namespace(login=args[1], role=args[2], path=args[3])
+        ns = argparse.Namespace(login=login_name, role=role, path=path)
         assert _grant_or_revoke(ns, root, grant, 'grant') == 1
+        assert not grants_of(root['sunwu'])
 
 
 def test_session_cookie_is_httponly_and_samesite(demo):
