@@ -1,11 +1,14 @@
 """Validate and merge a tenant-tree file (YAML) into the database."""
 import colander
 import yaml
+from persistent.mapping import PersistentMapping
 from pyramid.i18n import make_localizer
 from pyramid.interfaces import ITranslationDirectories
 
 from ..content import PUBLISHED, get_content_registry
-from ..tree import KINDS, LEVEL, SLUG_RE, ObjectModified, Tenant
+from ..tree import KINDS, LEVEL, SLUG_RE, Tenant
+from ..tree.settings import SettingsSchema
+from ..tree.ops import add, modify
 
 TENANT_FIELDS = ('slug', 'kind', 'title', 'settings', 'order', 'children')
 GIVEN = '__given__'
@@ -29,7 +32,7 @@ class TenantFieldsSchema(colander.MappingSchema):
     slug = colander.SchemaNode(colander.String(), validator=_slug)
     kind = colander.SchemaNode(colander.String(), validator=colander.OneOf(sorted(KINDS)))
     title = colander.SchemaNode(colander.String(), validator=colander.Length(min=1, max=100))
-    settings = colander.SchemaNode(colander.Mapping(unknown='preserve'), missing={})
+    settings = SettingsSchema(missing={})
     order = colander.SchemaNode(colander.Integer(), missing=0)
 
 
@@ -157,22 +160,17 @@ def _merge_tenant(parent, data, registry, stats, tick):
     content = get_content_registry(registry)
     tenant = parent.get(data['slug'])
     if isinstance(tenant, Tenant):
-        changed = False
-        for attr in ('kind', 'title', 'order'):
-            if getattr(tenant, attr) != data[attr]:
-                setattr(tenant, attr, data[attr])
-                changed = True
-        for key, value in data['settings'].items():
-            if tenant.settings.get(key) != value:
-                tenant.settings[key] = value
-                changed = True
-        if changed:
+        fields = {attr: data[attr] for attr in ('kind', 'title', 'order')}
+        settings = dict(tenant.settings)
+        settings.update(data['settings'])
+        if settings != dict(tenant.settings):
+            fields['settings'] = PersistentMapping(settings)
+        if modify(tenant, registry, action='settings', **fields):
             stats['updated'] += 1
-            registry.notify(ObjectModified(tenant, parent, tenant.__name__))
     else:
         tenant = Tenant(data['kind'], data['title'], data['settings'])
         tenant.order = data['order']
-        parent.add(data['slug'], tenant, registry=registry)
+        add(parent, data['slug'], tenant, registry)
         stats['created'] += 1
     tick()
     for key, ctype in content.importable().items():
@@ -193,12 +191,11 @@ def _merge_item(section, ctype, fields, registry, stats):
     if existing is not None:
         if given is not None:
             fields = {k: v for k, v in fields.items() if k in given}
-        if existing.update(**fields):
+        if modify(existing, registry, **fields):
             stats['updated'] += 1
-            registry.notify(ObjectModified(existing, section, slug))
         return existing
     item = ctype.create(**fields)
     item.state = PUBLISHED
-    section.add(slug, item, registry=registry)
+    add(section, slug, item, registry)
     stats['created'] += 1
     return item

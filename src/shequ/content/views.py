@@ -10,7 +10,7 @@ from . import Content, DRAFT, PUBLISHED, get_content_registry
 from .forms import FormView, datetime_node
 from .listing import Page, page_number, visible_items
 from .naming import unique_name
-from ..tree.events import ObjectModified
+from ..tree.ops import add, modify, remove
 from .workflow import (STATE_LABELS, WorkflowError, available_transitions, requires_review,
                        transition)
 
@@ -90,7 +90,7 @@ class AddView(FormView):
         item = self.ctype.create(**appstruct)
         item.creator = self.request.authenticated_userid
         name = unique_name(self.context, appstruct.get('title'))
-        self.context.add(name, item, registry=self.request.registry)
+        add(self.context, name, item, self.request)
         if target != DRAFT:
             transition(item, target, self.request)
         flash(self.request, _('Saved.'))
@@ -132,10 +132,7 @@ class EditView(FormView):
         return values
 
     def save_success(self, appstruct):
-        if self.context.update(**appstruct):
-            self.request.registry.notify(ObjectModified(
-                self.context, self.context.__parent__, self.context.__name__,
-                request=self.request, action='edit'))
+        modify(self.context, self.request, **appstruct)
         flash(self.request, _('Saved.'))
         return HTTPFound(self.request.resource_url(self.context))
 
@@ -145,7 +142,7 @@ def delete_view(context, request):
     """GET asks for confirmation; POST deletes."""
     if request.method == 'POST' and request.POST.get('confirm') == 'yes':
         section = context.__parent__
-        section.remove(context.__name__, registry=request.registry)
+        remove(section, context.__name__, request)
         flash(request, _('Deleted.'))
         return HTTPFound(request.resource_url(section, '@@contents'))
     return {'items': [context]}
@@ -196,7 +193,7 @@ def _bulk(context, request):
         if request.POST.get('confirm') != 'yes':
             return _render_confirm(context, request, items)
         for item in items:
-            context.remove(item.__name__, registry=request.registry)
+            remove(context, item.__name__, request)
         flash(request, _('Deleted ${n} items.', mapping={'n': len(items)}))
         return HTTPFound(request.resource_url(context, '@@contents'))
     done = 0

@@ -1,7 +1,7 @@
 """The publishing workflow: draft → (submitted) → published → withdrawn."""
 from ..i18n import _
 from ..tree import effective_setting
-from ..tree.events import ObjectModified
+from ..tree.ops import modify
 from . import DRAFT, PUBLISHED, SUBMITTED, WITHDRAWN
 
 STATE_LABELS = {
@@ -55,7 +55,5 @@ def transition(item, name, request, registry=None):
         raise WorkflowError(name)
     if not request.has_permission(t.permission, item):
         raise PermissionError(name)
-    item.update(state=t.target)
-    (registry or request.registry).notify(
-        ObjectModified(item, item.__parent__, item.__name__, request=request, action=t.name))
+    modify(item, request if request is not None else registry, action=t.name, state=t.target)
     return t

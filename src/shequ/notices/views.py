@@ -10,7 +10,7 @@ from ..content.qr import qr_png
 from ..content.views import AddView, EditView, check_visible, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
-from ..tree.events import ObjectModified
+from ..tree.ops import modify
 from . import CATEGORIES, Notice
 from .feeds import BELOW_COUNT, latest_below
 
@@ -109,9 +109,8 @@ def remove_attachment_view(context, request):
     if att is None:
         raise HTTPNotFound()
     if request.method == 'POST' and request.POST.get('confirm') == 'yes':
-        context.update(attachments=tuple(a for a in context.attachments if a.id != att.id))
-        request.registry.notify(ObjectModified(context, context.__parent__, context.__name__,
-                                               request=request, action='edit'))
+        modify(context, request,
+               attachments=tuple(a for a in context.attachments if a.id != att.id))
         flash(request, _('The attachment ${name} was removed.',
                                 mapping={'name': att.filename}))
         return HTTPFound(request.resource_url(context))

@@ -1,15 +1,11 @@
 """The audit log kept per tenant, written in the same transaction as the change."""
-import random
-import time
-
-from BTrees.Length import Length
-from BTrees.LOBTree import LOBTree
 from persistent import Persistent
 from pyramid.threadlocal import get_current_request
 
 from ..clock import utcnow
 from ..i18n import _
-from ..tree import find_tenant, tenant_path
+from ..tree import Section, Tenant, find_tenant, tenant_path, walk_tenants
+from ..tree.log import AppendLog
 from ..tree.events import ObjectAdded, ObjectModified, ObjectRemoved
 
 ACTION_LABELS = {
@@ -18,44 +14,37 @@ ACTION_LABELS = {
     'reject': _('Send back for changes'), 'withdraw': _('Withdraw'),
     'redraft': _('Back to draft'), 'grant': _('Role granted'), 'revoke': _('Role revoked'),
     'add-user': _('User created'), 'settings': _('Settings changed'),
+    'hide': _('Inherited service hidden'), 'unhide': _('Inherited service shown again'),
+    'override': _('Local details of an inherited service changed'),
 }
 
 
+FIELDS = ('time', 'login', 'name', 'action', 'path', 'title')
+LOG_ATTR = 'audit'
+
+
 class AuditLog(Persistent):
-    """Entries keyed by a time-ordered integer, so concurrent writers rarely collide."""
+    """The audit log as stored before evolve step `shequ.security:1` (an LOBTree of dicts).
 
-    def __init__(self):
-        self.data = LOBTree()
-        self.count = Length()
+    Kept only so old databases can be read and converted; new logs are `AppendLog`s.
+    """
 
-    def record(self, **entry):
-        # microseconds × 1000 + a random tail: time-ordered and unique across writers
-        key = time.time_ns() // 1000 * 1000 + random.randrange(1000)
-        while key in self.data:
-            key += 1
-        entry.setdefault('time', utcnow())
-        self.data[key] = entry
-        self.count.change(1)
-        return key
-
-    def __len__(self):
-        return self.count()
-
-    def newest(self, start=0, size=50):
-        """Entries newest first, `size` of them from position `start`."""
-        keys = self.data.keys()
-        total = len(keys)
-        out = []
-        for i in range(total - 1 - start, max(-1, total - 1 - start - size), -1):
-            out.append(self.data[keys[i]])
-        return out
+    def entries(self):
+        return [dict(v) for _k, v in sorted(self.data.items())]
 
 
 def get_audit_log(tenant, create=False):
-    log = getattr(tenant, 'audit_log', None)
+    """The append-only audit log of a tenant (or the root), made on demand if `create`."""
+    log = getattr(tenant, LOG_ATTR, None)
     if log is None and create:
-        log = tenant.audit_log = AuditLog()
+        log = AppendLog()
+        setattr(tenant, LOG_ATTR, log)
     return log
+
+
+def newest(log, start=0, size=50):
+    """Entries as dicts, newest first."""
+    return [dict(zip(FIELDS, entry)) for entry in log.newest(start, size)]
 
 
 def record(tenant, request, action, target, title=''):
@@ -66,15 +55,34 @@ def record(tenant, request, action, target, title=''):
     else:
         login, name = user.login, user.name
     path = target if isinstance(target, str) else tenant_path(target)
-    get_audit_log(tenant, create=True).record(
-        login=login, name=name, action=action, path=path, title=title)
+    get_audit_log(tenant, create=True).append(
+        (utcnow(), login, name, action, path, title or ''))
+
+
+def evolve_audit_logs(root, registry):
+    """Turn every old LOBTree audit log into an append-only log, keeping every entry."""
+    for node in [root, *walk_tenants(root)]:
+        old = getattr(node, 'audit_log', None)
+        log = get_audit_log(node, create=True)
+        if isinstance(old, AuditLog):
+            log.extend(tuple(e.get(f, '') for f in FIELDS) for e in old.entries())
+            del node.audit_log
+
+
+def _make_log(event):
+    """A new tenant gets its log with it, so its first entries never race to create it."""
+    if isinstance(event.object, Tenant):
+        get_audit_log(event.object, create=True)
 
 
 def _on_change(default_action):
     def subscriber(event):
         obj = event.object
+        title = getattr(obj, 'title', '')
         if getattr(obj, 'type_name', None) is None:
-            return
+            if not isinstance(obj, Section) or not getattr(event, 'detail', None):
+                return
+            title = event.detail   # e.g. which inherited standard was hidden
         request = event.request or get_current_request()
         if request is None or getattr(request, 'identity', None) is None:
             return  # imports and scripts are not user actions
@@ -83,11 +91,12 @@ def _on_change(default_action):
             return
         action = getattr(event, 'action', None) or default_action
         path = tenant_path(event.parent).rstrip('/') + '/' + event.name
-        record(tenant, request, action, path, obj.title)
+        record(tenant, request, action, path, title)
     return subscriber
 
 
 def includeme(config):
+    config.add_subscriber(_make_log, ObjectAdded)
     config.add_subscriber(_on_change('add'), ObjectAdded)
     config.add_subscriber(_on_change('edit'), ObjectModified)
     config.add_subscriber(_on_change('delete'), ObjectRemoved)

@@ -8,7 +8,7 @@ from pyramid.view import forbidden_view_config, view_config
 from ..content.listing import Page, page_number
 from ..i18n import _, flash
 from ..tree import Root, Tenant, find_root, tenant_path
-from .audit import ACTION_LABELS, get_audit_log, record
+from .audit import ACTION_LABELS, get_audit_log, newest, record
 from .roles import ROLES, grant, grants_of, normalise_role, revoke
 from .users import User, find_user, get_users
 
@@ -158,6 +158,6 @@ def audit_view(context, request):
     size = 50
     number = page_number(request)
     total = len(log) if log is not None else 0
-    entries = log.newest((number - 1) * size, size) if log is not None else []
+    entries = newest(log, (number - 1) * size, size) if log is not None else []
     page = Page(range(total), number, size)
     return {'entries': entries, 'page': page, 'labels': ACTION_LABELS}

@@ -6,11 +6,8 @@ on its own services section: `overrides` (slug → local fields) and `hidden_sta
 (slugs it does not offer). Both are looked up along the lineage, nearest tenant first, so
 a township's override or hiding also holds for its communities.
 """
-from BTrees.OOBTree import OOBTree, OOTreeSet
-from persistent.mapping import PersistentMapping
-
 from ..tree import Section, Tenant, find_tenant, lineage_tenants
-from ..tree.events import ObjectModified
+from ..tree.ops import modify
 from .schema import OVERRIDE_FIELDS, STANDARD_KINDS
 
 SECTION = 'services'
@@ -147,36 +144,26 @@ def catalogue_items(section, request):
 
 def set_hidden(section, slug, hidden, request=None, registry=None):
     """Hide (or show again) inherited standard `slug` at `section`'s tenant."""
-    store = getattr(section, 'hidden_standard', None)
-    if store is None:
-        store = section.hidden_standard = OOTreeSet()
-    changed = (store.insert(slug) if hidden else (slug in store and store.remove(slug) is None))
-    if changed:
-        _modified(section, request, registry, 'hide' if hidden else 'unhide')
-    return bool(changed)
+    current = set(getattr(section, 'hidden_standard', ()) or ())
+    wanted = current | {slug} if hidden else current - {slug}
+    if wanted == current:
+        return False
+    modify(section, request or registry, action='hide' if hidden else 'unhide', detail=slug,
+           hidden_standard=tuple(sorted(wanted)))
+    return True
 
 
 def set_overrides(section, slug, fields, request=None, registry=None):
     """Store the local fields of inherited standard `slug` (empty ones are dropped)."""
-    store = getattr(section, 'overrides', None)
-    if store is None:
-        store = section.overrides = OOBTree()
+    store = getattr(section, 'overrides', None) or {}
     clean = {k: str(v).strip() for k, v in fields.items() if k in OVERRIDE_FIELDS and v}
-    current = dict(store.get(slug) or {})
-    if clean == current:
+    if clean == dict(store.get(slug) or {}):
         return False
+    overrides = {key: dict(value) for key, value in store.items() if key != slug}
     if clean:
-        store[slug] = PersistentMapping(clean)
-    elif slug in store:
-        del store[slug]
-    _modified(section, request, registry, 'override')
+        overrides[slug] = clean
+    modify(section, request or registry, action='override', detail=slug, overrides=overrides)
     return True
-
-
-def _modified(section, request, registry, action):
-    registry = registry or request.registry
-    registry.notify(ObjectModified(section, section.__parent__, section.__name__,
-                                   request=request, action=action))
 
 
 def apply_hidden(tenant, slugs, registry):

@@ -1,13 +1,14 @@
-"""Object events fired by containers; indexing and audit subscribe to them."""
+"""Object events, sent only by `tree.ops`; indexing and audit subscribe to them."""
 
 
 class _ObjectEvent:
-    def __init__(self, object, parent, name, request=None, action=None):
+    def __init__(self, object, parent, name, request=None, action=None, detail=None):
         self.object = object
         self.parent = parent
         self.name = name
         self.request = request
         self.action = action  # e.g. 'publish' for a workflow transition
+        self.detail = detail  # what the change touched, when not the object itself
 
 
 class ObjectAdded(_ObjectEvent):
