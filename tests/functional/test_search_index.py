@@ -6,7 +6,7 @@ import pytest
 
 from conftest import HERE, Site
 from shequ.content import WITHDRAWN, utcnow
-from shequ.tree import ObjectModified
+from shequ.tree.ops import modify, remove
 
 DATA = os.path.join(HERE, 'tests', 'data', 'search')
 CATALOGUE = os.path.join(DATA, 'catalogue.yaml')
@@ -110,23 +110,21 @@ def test_search_page_with_no_match_suggests_most_used_services(shared):
 
 def test_deleted_item_disappears_from_results(loaded):
     with loaded.root() as root:
-        root['linhe']['services'].remove('dibao', registry=loaded.registry)
+        remove(root['linhe']['services'], 'dibao', loaded.registry)
     assert '/linhe/services/dibao' not in paths(loaded, '低保')
 
 
 def test_withdrawn_item_disappears_from_results(loaded):
     with loaded.root() as root:
         item = root['linhe']['services']['dibao']
-        item.update(state=WITHDRAWN)
-        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+        modify(item, loaded.registry, state=WITHDRAWN)
     assert '/linhe/services/dibao' not in paths(loaded, '低保')
 
 
 def test_future_item_appears_at_its_publish_time_without_reindexing(loaded):
     with loaded.root() as root:
         item = root['linhe']['services']['dibao']
-        item.update(publish_at=utcnow() + timedelta(hours=1))
-        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+        modify(item, loaded.registry, publish_at=utcnow() + timedelta(hours=1))
     from shequ.search.views import make_scope
     with loaded.root() as root:
         scope = make_scope(root['linhe'])
@@ -138,7 +136,7 @@ def test_future_item_appears_at_its_publish_time_without_reindexing(loaded):
 
 def test_removed_tenant_takes_its_items_out_of_the_index(loaded):
     with loaded.root() as root:
-        root['linhe']['hedong'].remove('xinghua', registry=loaded.registry)
+        remove(root['linhe']['hedong'], 'xinghua', loaded.registry)
     assert not [p for p in paths(loaded, '活动室', scope='/linhe', limit=50) if '/xinghua/' in p]
 
 
@@ -198,11 +196,9 @@ def test_community_staff_search_never_shows_unpublished_work_from_above(loaded):
     with loaded.root() as root:
         add_user(root, 'xh-staff', 'staff', XINGHUA)
         item = root['linhe']['services']['dibao']
-        item.update(state=DRAFT)
-        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+        modify(item, loaded.registry, state=DRAFT)
         own = root['linhe']['hedong']['xinghua']['services']['huodongshi']
-        own.update(state=DRAFT)
-        loaded.registry.notify(ObjectModified(own, own.__parent__, 'huodongshi'))
+        modify(own, loaded.registry, state=DRAFT)
     staff = login(loaded, 'xh-staff')
     res = staff.get(XINGHUA + '/@@search.json', params={'q': '低保'}).json
     assert '/linhe/services/dibao' not in [r['path'] for r in res['results']]
@@ -214,8 +210,7 @@ def test_community_staff_search_never_shows_unpublished_work_from_above(loaded):
 def test_snippets_escape_what_staff_typed(loaded):
     with loaded.root() as root:
         item = root['linhe']['services']['dibao']
-        item.update(summary='<script>alert(1)</script><img src=x onerror=alert(2)> 低保复核说明')
-        loaded.registry.notify(ObjectModified(item, item.__parent__, 'dibao'))
+        modify(item, loaded.registry, summary='<script>alert(1)</script><img src=x onerror=alert(2)> 低保复核说明')
     html = loaded.app.get(XINGHUA + '/@@search', params={'q': '低保复核'}).text
     assert '低保复核</mark>' in html                       # the item was found and highlighted
     assert '<script>alert(1)' not in html and '<img src=x' not in html

@@ -17,8 +17,10 @@ def cmd_indexer(args, parser):
         tm.abort()
         db = registry._zodb_databases['']
         indexer = get_search(registry).indexer
+        if args.failed:
+            return _show_failed(indexer, root, tm, retry=args.retry)
         while True:
-            done = indexer.apply_db(db)
+            done = indexer.apply_db(db, rebuild_missing=True)
             if done:
                 print('已更新索引: %d 条日志。' % done, flush=True)
             if args.once:
@@ -29,8 +31,34 @@ def cmd_indexer(args, parser):
             time.sleep(args.interval)
 
 
+def _show_failed(indexer, root, tm, retry=False):
+    """List the paths that could not be indexed (after indexing them again with --retry)."""
+    try:
+        if retry:
+            tm.begin()
+            with indexer.lock():
+                failed = indexer.retry_failed(root)
+        else:
+            failed = indexer.failed()
+    except Busy:
+        print('另一个索引进程正在运行，请稍后再试。', file=sys.stderr)
+        return 1
+    finally:
+        tm.abort()
+    if not failed:
+        print('没有索引失败的内容。')
+        return 0
+    print('以下 %d 项无法建立索引（其余内容不受影响）:' % len(failed))
+    for path, info in sorted(failed.items()):
+        print('%s\t%s\t%s' % (path, info.get('time', ''), info.get('error', '')))
+    return 1
+
+
 def _indexer_arguments(sub):
     _config_only(sub)
+    sub.add_argument('--failed', action='store_true',
+                     help='列出无法建立索引的内容 (退出码 1 表示有失败项)')
+    sub.add_argument('--retry', action='store_true', help='与 --failed 一起用: 先重试这些内容')
     sub.add_argument('--once', action='store_true', help='应用一次后退出')
     sub.add_argument('--interval', type=float, default=1.0, help='轮询间隔（秒）')
 
@@ -46,7 +74,7 @@ def cmd_reindex(args, parser):
         total = indexer.count(root, path)
         try:
             with indexer.lock(), progress(total, '索引') as bar:
-                indexer.rebuild(root, path, tick=bar.update)
+                done = indexer.rebuild(root, path, tick=bar.update)
         except KeyError:
             print('找不到单位: %s' % args.tenant, file=sys.stderr)
             return 2
@@ -55,6 +83,8 @@ def cmd_reindex(args, parser):
             return 1
         finally:
             tm.abort()
+        if path and done != path:
+            print('%s 所在的县尚无可用索引，已重建整个 %s。' % (path, done))
         print('已重建索引: %d 项。' % total)
     return 0
 

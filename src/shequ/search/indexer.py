@@ -2,8 +2,16 @@
 
 Each entry only names paths; the indexer re-reads whatever is stored at a path now and
 makes the index agree (index it, re-index a tenant's subtree, or delete it), so applying
-an entry twice, or late, is harmless. The cursor lives beside the indexes, one per index
-replica, and is saved only after the Whoosh commit: a crash re-applies, never skips.
+an entry twice, or late, is harmless. Each county index has its own cursor (the journal
+position it has applied up to), kept beside the indexes, one set per index replica, and
+saved only after that county's Whoosh commit: a crash re-applies, never skips; one
+county's trouble never holds up another's.
+
+A path that cannot be indexed is logged, recorded for `shequ indexer --failed` and
+skipped. A county whose index is missing (a fresh deploy, a removed folder) or whose
+cursor the journal was pruned past needs a whole rebuild: the indexer process does that
+(`rebuild_missing=True`); a web request never does — it leaves the county to the indexer,
+and searches there answer honestly from what exists.
 """
 import fcntl
 import json
@@ -18,20 +26,36 @@ import transaction
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from ..clock import utcnow
 from ..tree import Section, Tenant, get_root, tenant_path, walk_tenants
-from .journal import get_journal, key_time, make_key
+from .journal import get_journal
 from .schema import county_of, make_document, make_schema
 
 log = logging.getLogger(__name__)
 
-LOOKBACK_S = 120            # how late a transaction may commit after taking its key
 RETENTION_S = 7 * 86400     # journal entries older than this are pruned
-CURSOR_FILE = 'journal-cursor.json'
+CURSOR_FILE = 'cursors.json'
+FAILED_FILE = 'failed.json'
 LOCK_FILE = 'indexer.lock'
 
 
 class Busy(Exception):
     """Another indexer holds the lock; the entries wait for the next run."""
+
+
+def _write_json(path, data):
+    with open(path + '.tmp', 'w', encoding='utf-8') as f:
+        json.dump(data, f, ensure_ascii=False, indent=0, sort_keys=True)
+    os.replace(path + '.tmp', path)
+
+
+def _read_json(path):
+    try:
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 class Indexer:
@@ -42,9 +66,10 @@ class Indexer:
         self.content = content_registry
         self._thread_lock = threading.Lock()
         self._last_prune = 0.0
-        self._cursor = None          # the last cursor key read or written by this process
+        self._cursors = None         # the cursors last read or written by this process
+        self.waiting = set()         # counties left for the indexer process to rebuild
 
-    # --- locking and index files ---------------------------------------------------------
+    # --- locking, index files, cursors -------------------------------------------------
 
     @contextmanager
     def lock(self):
@@ -68,6 +93,9 @@ class Indexer:
     def county_dir(self, county):
         return os.path.join(self.index_dir, county)
 
+    def has_index(self, county):
+        return whoosh_index.exists_in(self.county_dir(county))
+
     def open_index(self, county):
         """The index of `county`, created empty when missing."""
         folder = self.county_dir(county)
@@ -76,30 +104,54 @@ class Indexer:
         os.makedirs(folder, exist_ok=True)
         return whoosh_index.create_in(folder, make_schema())
 
-    def read_cursor(self):
-        try:
-            with open(os.path.join(self.index_dir, CURSOR_FILE)) as f:
-                data = json.load(f)
-        except (OSError, ValueError):
-            data = {}
-        self._cursor = data.get('key', '')
-        return self._cursor, set(data.get('recent', ()))
+    def read_cursors(self):
+        """{county: journal position applied up to} of this replica."""
+        data = _read_json(os.path.join(self.index_dir, CURSOR_FILE))
+        self._cursors = {k: v for k, v in data.get('counties', {}).items() if isinstance(v, int)}
+        return dict(self._cursors)
 
-    def write_cursor(self, key, recent):
-        path = os.path.join(self.index_dir, CURSOR_FILE)
-        with open(path + '.tmp', 'w') as f:
-            json.dump({'key': key, 'recent': sorted(recent)}, f)
-        os.replace(path + '.tmp', path)
-        self._cursor = key
+    def write_cursor(self, county, position):
+        """Record that `county`'s index holds every journal entry below `position`."""
+        cursors = self.read_cursors()
+        if position is None:
+            cursors.pop(county, None)
+        else:
+            cursors[county] = position
+        os.makedirs(self.index_dir, exist_ok=True)
+        _write_json(os.path.join(self.index_dir, CURSOR_FILE), {'counties': cursors})
+        self._cursors = cursors
+
+    def needs_rebuild(self, county, cursors, journal):
+        """Whether `county` can only be brought up to date by a whole rebuild."""
+        cursor = cursors.get(county)
+        if cursor is None:
+            # never indexed here: the journal alone builds it if it still starts at 0
+            return self.has_index(county) or journal.first > 0
+        return not self.has_index(county) or cursor < journal.first
 
     def behind(self, root):
-        """Whether the journal has entries past this replica's cursor."""
+        """Whether the journal has entries that this replica could apply now."""
         journal = get_journal(root)
         if journal is None:
             return False
-        if self._cursor is None:
-            self.read_cursor()
-        return journal.last_key() > self._cursor
+        if self._cursors is None:
+            self.read_cursors()
+        end = journal.end
+        return any(self._cursors.get(c.__name__, 0) < end for c in root.tenants()
+                   if c.__name__ not in self.waiting)
+
+    # --- failed paths ------------------------------------------------------------------
+
+    def failed(self):
+        """{path: {'error', 'time'}} of paths that could not be indexed."""
+        return _read_json(os.path.join(self.index_dir, FAILED_FILE))
+
+    def _note_failures(self, failed, done):
+        current = self.failed()
+        updated = {p: v for p, v in current.items() if p not in done}
+        updated.update(failed)
+        if updated != current:
+            _write_json(os.path.join(self.index_dir, FAILED_FILE), updated)
 
     # --- what a path holds now -----------------------------------------------------------
 
@@ -128,59 +180,118 @@ class Indexer:
                     found.append((item, ctype.name))
         return found
 
-    def sync_paths(self, root, paths):
-        """Make every county index agree with what is stored at `paths` now."""
-        by_county = {}
-        for path in paths:
-            county = county_of(path)
-            if county:
-                by_county.setdefault(county, []).append(path)
-        for county, county_paths in by_county.items():
-            ix = self.open_index(county)
-            writer = ix.writer(timeout=5.0)
-            docs = {}
+    def _documents(self, items, failed):
+        """Index documents of `items`; an item that cannot be made into one is noted."""
+        for item, type_name in items:
+            path = tenant_path(item)
             try:
-                for path in county_paths:
+                doc = make_document(item, type_name)
+            except Exception as exc:
+                log.exception('cannot index %s; skipped', path)
+                failed[path] = {'error': '%s: %s' % (type(exc).__name__, exc),
+                                'time': utcnow().isoformat(timespec='seconds')}
+                continue
+            yield path, doc
+
+    def sync_paths(self, root, county, paths):
+        """Make `county`'s index agree with what is stored at `paths` now.
+
+        Returns (indexed paths, failed {path: info}); a path that fails is skipped.
+        """
+        failed, docs = {}, {}
+        ix = self.open_index(county)
+        writer = ix.writer(timeout=5.0)
+        try:
+            for path in paths:
+                try:
                     node = self.resolve(root, path)
                     if isinstance(node, Tenant) or node is None:
                         writer.delete_by_term('tenants', path)
                     writer.delete_by_term('path', path)
-                    for item, type_name in self.items_below(node) if node is not None else ():
-                        docs[tenant_path(item)] = (item, type_name)
-                # one add per document: update_document does not see this writer's own adds
-                for path, (item, type_name) in docs.items():
-                    writer.delete_by_term('path', path)
-                    writer.add_document(**make_document(item, type_name))
-            except BaseException:
-                writer.cancel()
-                raise
-            writer.commit()
+                    items = self.items_below(node) if node is not None else ()
+                except Exception as exc:
+                    log.exception('cannot read %s for indexing; skipped', path)
+                    failed[path] = {'error': '%s: %s' % (type(exc).__name__, exc),
+                                    'time': utcnow().isoformat(timespec='seconds')}
+                    continue
+                docs.update(self._documents(items, failed))
+            # one add per document: update_document does not see this writer's own adds
+            for path, doc in docs.items():
+                writer.delete_by_term('path', path)
+                writer.add_document(**doc)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return set(paths) | set(docs), failed
 
     # --- journal -------------------------------------------------------------------------
 
-    def apply(self, root):
-        """Apply the journal entries this replica has not applied yet; returns their count."""
+    def apply(self, root, rebuild_missing=False, tick=lambda n: None):
+        """Apply the journal entries this replica has not applied yet; returns their count.
+
+        Counties are independent: a county whose index fails to update keeps its cursor
+        and is tried again next time, and the others go on.
+        """
         journal = get_journal(root)
         if journal is None:
             return 0
-        cursor, recent = self.read_cursor()
-        if cursor and cursor < journal.pruned_before:
-            log.warning('index journal pruned past our cursor: rebuilding every county')
-            self.rebuild(root)
+        end = journal.end
+        cursors = self.read_cursors()
+        counties = {c.__name__ for c in root.tenants()}
+        todo = {}
+        for county in sorted(counties | set(cursors)):
+            if county not in counties:
+                if rebuild_missing:        # a county removed from the tree
+                    shutil.rmtree(self.county_dir(county), ignore_errors=True)
+                    self.write_cursor(county, None)
+                continue
+            if self.needs_rebuild(county, cursors, journal):
+                if rebuild_missing:
+                    self._rebuild_county(root[county], end, tick)
+                    self.waiting.discard(county)
+                else:
+                    if county not in self.waiting:
+                        log.warning('search index of %s needs a rebuild: left to `shequ '
+                                    'indexer`', county)
+                    self.waiting.add(county)
+                continue
+            self.waiting.discard(county)
+            if cursors.get(county, 0) < end:
+                todo[county] = cursors.get(county, 0)
+        if not todo:
             return 0
-        low = '%020d' % max(0, key_time(cursor) - LOOKBACK_S * 10 ** 9) if cursor else ''
-        entries = [(k, paths) for k, paths in journal.since(low) if k not in recent]
-        if not entries:
-            return 0
-        paths = sorted({p for _k, ps in entries for p in ps})
-        self.sync_paths(root, paths)
-        new_cursor = max(cursor, max(k for k, _p in entries))
-        horizon = key_time(new_cursor) - LOOKBACK_S * 10 ** 9
-        recent = {k for k in recent | {k for k, _p in entries} if key_time(k) >= horizon}
-        self.write_cursor(new_cursor, recent)
-        return len(entries)
+        low = min(todo.values())
+        entries = journal.since(low)
+        applied = 0
+        for county, cursor in sorted(todo.items()):
+            paths = sorted({p for pos, (_t, ps) in entries if pos >= cursor
+                            for p in ps if county_of(p) == county})
+            try:
+                if paths:
+                    done, failed = self.sync_paths(root, county, paths)
+                    self._note_failures(failed, done - set(failed))
+            except Exception:
+                log.exception('indexing %s failed; will retry', county)
+                continue
+            self.write_cursor(county, end)
+            applied = max(applied, sum(1 for pos, _e in entries if pos >= cursor))
+        return applied
 
-    def apply_db(self, db, prune=True):
+    def retry_failed(self, root):
+        """Index the recorded failed paths again; returns those that still fail."""
+        by_county = {}
+        for path in self.failed():
+            by_county.setdefault(county_of(path), []).append(path)
+        for county, paths in by_county.items():
+            if county in root and self.has_index(county):
+                done, failed = self.sync_paths(root, county, paths)
+                self._note_failures(failed, done - set(failed))
+            else:
+                self._note_failures({}, set(paths))
+        return self.failed()
+
+    def apply_db(self, db, prune=True, rebuild_missing=False):
         """One pass over `db` in a connection of its own; returns entries applied or None if busy."""
         tm = transaction.TransactionManager()
         conn = db.open(transaction_manager=tm)
@@ -191,7 +302,7 @@ class Indexer:
                 if root is None:
                     tm.abort()
                     return 0
-                done = self.apply(root)
+                done = self.apply(root, rebuild_missing=rebuild_missing)
                 tm.abort()
                 if prune:
                     self.prune(tm, root)
@@ -202,18 +313,19 @@ class Indexer:
             tm.abort()
             conn.close()
 
-    def prune(self, tm, root, now=None):
+    def prune(self, tm, root, now=None, force=False):
         """Drop journal entries older than the retention period (at most hourly)."""
         now = now or time.time()
-        if now - self._last_prune < 3600:
+        if not force and now - self._last_prune < 3600:
             return
         self._last_prune = now
         journal = get_journal(root)
         if journal is None:
             return
+        horizon = int((now - RETENTION_S) * 10 ** 9)
         try:
             tm.begin()
-            journal.prune(make_key(int((now - RETENTION_S) * 10 ** 9)))
+            journal.prune_before(lambda entry: entry[0] >= horizon)
             tm.commit()
         except Exception:      # a conflict only postpones pruning
             tm.abort()
@@ -222,26 +334,35 @@ class Indexer:
     # --- rebuilding ----------------------------------------------------------------------
 
     def rebuild(self, root, tenant_path=None, tick=lambda n: None):
-        """Rebuild one tenant's documents, or every county index from scratch."""
+        """Rebuild one tenant's documents, or every county index from scratch.
+
+        Rebuilding one tenant never moves a cursor: the county's other pending changes
+        are still applied by the next `apply`. If the county has no usable index yet,
+        the whole county is rebuilt instead (returns the path actually rebuilt).
+        """
         journal = get_journal(root)
-        start_key = journal.last_key() if journal is not None else ''
+        end = journal.end if journal is not None else 0
         if tenant_path:
             node = self.resolve(root, tenant_path)
             if not isinstance(node, Tenant):
                 raise KeyError(tenant_path)
+            county = county_of(tenant_path)
+            if journal is not None and self.needs_rebuild(county, self.read_cursors(), journal):
+                self._rebuild_county(root[county], end, tick)
+                return '/' + county
             self._rebuild_tenant(node, tenant_path, tick)
-        else:
-            counties = root.tenants()
-            for county in counties:
-                self._rebuild_county(county, tick)
-            keep = {c.__name__ for c in counties}
-            for name in os.listdir(self.index_dir):
-                folder = os.path.join(self.index_dir, name)
-                if os.path.isdir(folder) and name not in keep:
-                    shutil.rmtree(folder)
-        cursor, recent = self.read_cursor()
-        if start_key > cursor:
-            self.write_cursor(start_key, set())
+            return tenant_path
+        counties = root.tenants()
+        for county in counties:
+            self._rebuild_county(county, end, tick)
+        keep = {c.__name__ for c in counties}
+        for name in os.listdir(self.index_dir):
+            folder = os.path.join(self.index_dir, name)
+            if os.path.isdir(folder) and name not in keep:
+                shutil.rmtree(folder)
+        for county in set(self.read_cursors()) - keep:
+            self.write_cursor(county, None)
+        return '/'
 
     def count(self, root, tenant_path=None):
         """How many items a rebuild would index (for the progress bar)."""
@@ -252,13 +373,16 @@ class Indexer:
     def _rebuild_tenant(self, tenant, path, tick):
         ix = self.open_index(county_of(path))
         writer = ix.writer(timeout=5.0, limitmb=256)
+        failed, done = {}, set()
         writer.delete_by_term('tenants', path)
-        for item, type_name in self.items_below(tenant):
-            writer.add_document(**make_document(item, type_name))
+        for doc_path, doc in self._documents(self.items_below(tenant), failed):
+            writer.add_document(**doc)
+            done.add(doc_path)
             tick(1)
         writer.commit()
+        self._note_failures(failed, done)
 
-    def _rebuild_county(self, county, tick):
+    def _rebuild_county(self, county, end, tick):
         """Build into a fresh folder, then swap it in, so searches never see half an index."""
         final = self.county_dir(county.__name__)
         fresh = final + '.new'
@@ -266,8 +390,10 @@ class Indexer:
         os.makedirs(fresh)
         ix = whoosh_index.create_in(fresh, make_schema())
         writer = ix.writer(limitmb=256)
-        for item, type_name in self.items_below(county):
-            writer.add_document(**make_document(item, type_name))
+        failed, done = {}, set()
+        for doc_path, doc in self._documents(self.items_below(county), failed):
+            writer.add_document(**doc)
+            done.add(doc_path)
             tick(1)
         writer.commit()
         old = final + '.old'
@@ -276,3 +402,6 @@ class Indexer:
             os.rename(final, old)
         os.rename(fresh, final)
         shutil.rmtree(old, ignore_errors=True)
+        self.write_cursor(county.__name__, end)
+        stale = {p for p in self.failed() if county_of(p) == county.__name__}
+        self._note_failures(failed, stale | done)

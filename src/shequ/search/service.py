@@ -61,6 +61,7 @@ class Results:
     hits: list = field(default_factory=list)
     facets: dict = field(default_factory=dict)
     suggestion: str = None
+    unavailable: list = field(default_factory=list)   # counties whose index is not ready
 
 
 @dataclass
@@ -91,7 +92,11 @@ class SearchService:
     # --- indexes ---------------------------------------------------------------------------
 
     def searcher(self, county):
-        """This thread's up-to-date searcher of a county index, or None if it has none."""
+        """This thread's up-to-date searcher of a county index, or None if it has none yet.
+
+        A missing index (a fresh deploy, a rebuild swapping folders) or one with no
+        documents gives None: the caller answers from what exists, never with an error.
+        """
         cache = getattr(self._local, 'searchers', None)
         if cache is None:
             cache = self._local.searchers = {}
@@ -100,19 +105,43 @@ class SearchService:
             try:
                 if not searcher.up_to_date():
                     searcher = cache[county] = searcher.refresh()
-                return searcher
-            except Exception:          # the index was swapped by a rebuild
-                searcher.close()
+                return searcher if searcher.doc_count_all() else None
+            except Exception:          # the index was swapped or removed by a rebuild
                 cache.pop(county, None)
+                try:
+                    searcher.close()
+                except Exception:
+                    pass
         folder = self.indexer.county_dir(county)
-        if not whoosh_index.exists_in(folder):
+        try:
+            if not whoosh_index.exists_in(folder):
+                return None
+            searcher = whoosh_index.open_dir(folder).searcher()
+        except Exception:              # half-written or being swapped: not ready yet
+            log.info('index of %s not readable yet', county, exc_info=True)
             return None
-        searcher = cache[county] = whoosh_index.open_dir(folder).searcher()
-        return searcher
+        cache[county] = searcher
+        return searcher if searcher.doc_count_all() else None
+
+    def ready(self, county):
+        """Whether `county` has an index to search (False while it is missing or swapped)."""
+        return whoosh_index.exists_in(self.indexer.county_dir(county))
+
+    @staticmethod
+    def reader_key(county, reader):
+        """What identifies one state of one county index: its generation and segments.
+
+        Segment ids are random per segment, so a rebuilt index (whose generation starts
+        again) never shares a key with the index it replaced, nor with another county's.
+        """
+        leaves = reader.leaf_readers() if hasattr(reader, 'leaf_readers') else [(reader, 0)]
+        segments = tuple(sorted(str(r.segment().segment_id()) if r.segment() is not None else ''
+                                for r, _offset in leaves))
+        return (county, reader.generation(), segments)
 
     def lexicon(self, county, searcher, synonyms):
         """Pinyin lexicon of a county index, rebuilt when the index or synonyms change."""
-        key = (county, searcher.reader().generation(), id(synonyms))
+        key = (self.reader_key(county, searcher.reader()), id(synonyms))
         found = self._lexicons.get(county)
         if found is None or found[0] != key:
             found = self._lexicons[county] = (key, Lexicon.from_reader(searcher.reader(), synonyms))
@@ -128,20 +157,30 @@ class SearchService:
         wanted = offset + limit
         merged, facets = [], {name: Counter() for name in FACETS}
         for county in scope.counties:
+            if not self.ready(county):
+                results.unavailable.append(county)
             searcher = self.searcher(county)
             if searcher is None:
                 continue
-            plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
-                         reader=searcher.reader())
+            try:
+                plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
+                             reader=searcher.reader())
+                found = self._run(county, searcher, plan, scope, filters, public, now, wanted)
+                hits = [self._hit(hit) for hit in found[:wanted]] if found is not None else []
+            except Exception:
+                # an index swapped or damaged under us: answer from the other counties
+                log.exception('search in %s failed', county)
+                if county not in results.unavailable:
+                    results.unavailable.append(county)
+                self._local.searchers.pop(county, None)
+                continue
             results.suggestion = results.suggestion or plan.suggestion
-            found = self._run(searcher, plan, scope, filters, public, now, wanted)
             if found is None:
                 continue
             results.total += len(found)
             for name in FACETS:
                 facets[name].update(found.facet_counts[name])
-            for hit in found[:wanted]:
-                merged.append(self._hit(hit))
+            merged.extend(hits)
         merged.sort(key=lambda h: (-h.score, h.title))
         results.hits = merged[offset:wanted]
         results.facets = {name: facets[name].most_common() for name in FACETS}
@@ -149,7 +188,7 @@ class SearchService:
             self.usage.hit(results.hits[0].path)
         return results
 
-    def _run(self, searcher, plan, scope, filters, public, now, limit):
+    def _run(self, county, searcher, plan, scope, filters, public, now, limit):
         if plan.query is NullQuery:
             return None
         parts = [Term('state', 'published')] if public else []
@@ -160,13 +199,13 @@ class SearchService:
             query = And([query, ConstantScoreQuery(scope_filter(scope.path, scope.above), 0.0)])
         masks = self._masks(scope, public, now)
         top = AllDocsCollector(limit=max(limit, 1))
-        collector = FilterCollector(top, allow=self._docset(searcher, parts),
+        collector = FilterCollector(top, allow=self._docset(county, searcher, parts),
                                     restrict=Or(masks) if masks else None)
         searcher.search_with_collector(query, collector)
         found = collector.results()
         found.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=30)
         found.formatter = HtmlFormatter(tagname='mark', between='…')
-        found.facet_counts = self._facets(searcher, top.seen)
+        found.facet_counts = self._facets(county, searcher, top.seen)
         return found
 
     @staticmethod
@@ -181,12 +220,12 @@ class SearchService:
                                   not_yet_or_no_longer(now)])]))
         return masks
 
-    def _docset(self, searcher, parts):
-        """The documents a filter allows, cached per index generation (scopes repeat)."""
+    def _docset(self, county, searcher, parts):
+        """The documents a filter allows, cached per index state (scopes repeat)."""
         if not parts:
             return None
         query = And(parts) if len(parts) > 1 else parts[0]
-        key = (id(searcher.reader()), searcher.reader().generation(), repr(query))
+        key = (self.reader_key(county, searcher.reader()), repr(query))
         docs = self._filters.get(key)
         if docs is None:
             if len(self._filters) > 256:
@@ -194,10 +233,10 @@ class SearchService:
             docs = self._filters[key] = set(searcher.docs_for_query(query))
         return docs
 
-    def _facets(self, searcher, docnums):
-        """Facet counts of the matched documents, from per-generation value arrays."""
+    def _facets(self, county, searcher, docnums):
+        """Facet counts of the matched documents, from per-index-state value arrays."""
         reader = searcher.reader()
-        key = (id(reader), reader.generation())
+        key = self.reader_key(county, reader)
         arrays = self._facet_arrays.get(key)
         if arrays is None:
             if len(self._facet_arrays) > 32:
@@ -237,9 +276,13 @@ class SearchService:
             if scope.path.count('/') > 1:
                 parts.append(scope_filter(scope.path, scope.above))
             masks = self._masks(scope, public, now)
-            for hit in searcher.search(Every(), filter=self._docset(searcher, parts),
-                                       mask=Or(masks) if masks else None, limit=None):
-                found.append(self._hit(hit))
+            try:
+                for hit in searcher.search(Every(), filter=self._docset(county, searcher, parts),
+                                           mask=Or(masks) if masks else None, limit=None):
+                    found.append(self._hit(hit))
+            except Exception:
+                log.exception('most-used list of %s failed', county)
+                self._local.searchers.pop(county, None)
         hits = self.usage.counts(h.path for h in found)
         found.sort(key=lambda h: (-hits.get(h.path, 0), not h.standard, h.title))
         return found[:limit]

@@ -109,7 +109,8 @@ class SearchViews:
         return {'query': self.q, 'total': results.total,
                 'results': [self.describe(h, scope) for h in results.hits],
                 'facets': self.facets(results), 'suggestion': results.suggestion,
-                'popular': [self.describe(h, scope) for h in popular]}
+                'popular': [self.describe(h, scope) for h in popular],
+                'complete': not results.unavailable}
 
     @view_config(context=Root, name='search', renderer='templates/search.pt')
     @view_config(context=Tenant, name='search', renderer='templates/search.pt')

@@ -42,6 +42,13 @@ class Root(Container):
     kind = 'root'
     generation = 0
 
+    def __init__(self):
+        super().__init__()
+        from .log import AppendLog
+        # the change journal: one entry per transaction naming the paths it changed,
+        # read by the search indexer (made with the root, so writers never race for it)
+        self.changes = AppendLog()
+
     def tenants(self):
         """Child tenants in title order."""
         return sorted((v for v in self.values() if isinstance(v, Tenant)), key=sort_key)
