@@ -70,3 +70,22 @@ def test_since_newest_and_pruning(tmp_path):
     assert [e for e in log] == list(range(10, 23))
     assert log.since(0)[0] == (10, 10)
     assert log.newest(10, 10) == [12, 11, 10]
+
+
+def test_writers_appending_several_entries_each_never_conflict(tmp_path):
+    """A transaction's own entries are never sealed with the ones it found committed."""
+    db = open_db(tmp_path)
+    with db.transaction() as conn:
+        conn.root()['log'] = AppendLog(page_size=8)
+    managers, conns = two_connections(db)
+    for i in range(60):
+        for tm in managers:
+            tm.begin()
+        conns[0].root()['log'].extend([('a', i, k) for k in range(3)])
+        conns[1].root()['log'].extend([('b', i, k) for k in range(i % 11)])
+        for tm in managers:
+            tm.commit()
+    with db.transaction() as conn:
+        log = conn.root()['log']
+        assert len(list(log)) == log.end == 60 * 3 + sum(i % 11 for i in range(60))
+    db.close()

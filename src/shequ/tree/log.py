@@ -6,7 +6,8 @@ do: every insert lands in the rightmost bucket, and two inserts conflict wheneve
 bucket splits (and always when the values are mutable). Here, as in Substance D's
 deferred-indexing queue or zc.queue, the newest entries sit in one small persistent
 `LogHead` whose `_p_resolveConflict` merges concurrent appends; when the head is full the
-next append first seals its entries into an immutable `LogPage`, linked from the head.
+first append of the next transaction seals its entries into an immutable `LogPage`,
+linked from the head.
 
 Entries are immutable (tuples of plain values). Each has a position that never changes:
 a transaction whose append is merged into another's is placed after everything already
@@ -40,7 +41,11 @@ class LogHead(Persistent):
 
     def append(self, entries, page_size):
         for entry in entries:
-            if len(self.entries) >= page_size:
+            # seal only what this transaction found committed, never its own entries: then
+            # a seal always covers exactly the state a concurrent writer started from, and
+            # `_p_resolveConflict` can always merge (one transaction's many entries may
+            # make the head longer than a page until the next transaction seals them)
+            if len(self.entries) >= page_size and not self._p_changed:
                 self.prev = LogPage(self.base, self.entries, self.prev)
                 self.base += len(self.entries)
                 self.entries = ()
