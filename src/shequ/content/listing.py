@@ -1,7 +1,5 @@
-"""Listing helpers shared by every content kind: visibility filter and pagination."""
-import math
-
-PAGE_SIZE = 20
+"""Listing helpers shared by every content kind: visibility filter, pagination, panels."""
+from ..paging import PAGE_SIZE, Page, page_number  # noqa: F401 — kinds import them from here
 
 
 def visible_items(section, request, now=None):
@@ -25,34 +23,6 @@ def add_section_listing(config, section_name, func):
             listings = config.registry.section_listings = {}
         listings[section_name] = func
     config.action(('shequ.section_listing', section_name), register)
-
-
-class Page:
-    """One page of a sequence, with the numbers a pager needs."""
-
-    def __init__(self, items, number=1, size=PAGE_SIZE):
-        self.total = len(items)
-        self.size = size
-        self.pages = max(1, math.ceil(self.total / size))
-        self.number = min(max(1, number), self.pages)
-        start = (self.number - 1) * size
-        self.items = items[start:start + size]
-
-    @property
-    def has_previous(self):
-        return self.number > 1
-
-    @property
-    def has_next(self):
-        return self.number < self.pages
-
-
-def page_number(request):
-    """The `page` request parameter as a positive int (1 when absent or bad)."""
-    try:
-        return max(1, int(request.params.get('page', 1)))
-    except ValueError:
-        return 1
 
 
 def add_tenant_panel(config, name, func, renderer, order=100):
