@@ -74,5 +74,6 @@ def includeme(config):
     configure_deform()
     config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
     config.scan('.views')
+    config.scan('.home')
     config.scan('.attachments')
     config.scan('.qr')
