@@ -70,7 +70,6 @@ def includeme(config):
     config.add_directive('add_section_listing', add_section_listing)
     config.add_directive('add_tenant_panel', add_tenant_panel)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
-    get_content_registry(config.registry)
     configure_deform()
     config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
     config.scan('.views')

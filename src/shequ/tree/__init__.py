@@ -2,8 +2,10 @@
 import re
 
 from persistent.mapping import PersistentMapping
+from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_interface, resource_path
 
+from ..extensions import get_extensions, query_extensions
 from ..i18n import _
 from .container import Container
 from .events import ObjectAdded, ObjectModified, ObjectRemoved, ObjectWillBeRemoved  # noqa: F401
@@ -47,16 +49,11 @@ class Root(Container):
         return sorted((v for v in self.values() if isinstance(v, Tenant)), key=sort_key)
 
 
-# section name → callable(section, name) giving a resource that is not stored in the
-# section itself (e.g. a standard service inherited from above), or None
-SECTION_FALLBACKS = {}
-
-
 class Section(Container):
     """A fixed, reserved-name folder of one content kind inside a tenant.
 
     Traversal (`section[name]`) also finds what the section's content kind lends it
-    through SECTION_FALLBACKS; `get`, `keys` and `values` see only stored items.
+    through `config.add_section_fallback`; `get`, `keys` and `values` see only stored items.
     """
 
     kind = 'section'
@@ -65,7 +62,9 @@ class Section(Container):
         try:
             return self.data[name]
         except KeyError:
-            fallback = SECTION_FALLBACKS.get(self.__name__)
+            extensions = query_extensions(get_current_registry())
+            fallback = (extensions.section_fallbacks.get(self.__name__)
+                        if extensions is not None else None)
             found = fallback(self, name) if fallback is not None else None
             if found is None:
                 raise
@@ -203,8 +202,9 @@ class SectionPredicate:
 
 def add_section_fallback(config, section_name, func):
     """Configurator directive: let traversal of `section_name` find `func(section, name)`."""
+    extensions = get_extensions(config.registry)
     config.action(('shequ.section_fallback', section_name),
-                  lambda: SECTION_FALLBACKS.__setitem__(section_name, func))
+                  lambda: extensions.section_fallbacks.__setitem__(section_name, func))
 
 
 def includeme(config):
