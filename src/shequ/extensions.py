@@ -1,7 +1,7 @@
 """The one place the application's extension points are kept.
 
-Packages extend shequ through Configurator directives (`add_content_type`,
-`add_section_fallback` …); every directive stores what it is given in one `Extensions`
+Packages extend shequ through Configurator directives (`add_section`, `add_content_type`,
+`add_evolution_step` …); every directive stores what it is given in one `Extensions`
 object, registered on the Pyramid registry as a utility under `IExtensions`. Nothing is
 kept in module globals, so two applications in one process never see each other's
 kinds, sections or steps.
@@ -9,13 +9,22 @@ kinds, sections or steps.
 This module is the bottom layer: it imports nothing else of shequ.
 """
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from zope.interface import Interface, implementer
 
 
 class IExtensions(Interface):
     """The utility holding every extension point of one application."""
+
+
+@dataclass(frozen=True)
+class SectionDeclaration:
+    """A section every tenant has: its reserved name, label and display position."""
+
+    name: str
+    label: Any          # a TranslationString
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -37,11 +46,22 @@ class Extensions:
     """
 
     def __init__(self):
+        self.sections = {}            # name -> SectionDeclaration
         self.section_fallbacks = {}   # section name -> func(section, name) -> resource | None
         self.section_listings = {}    # section name -> func(section, request) -> [items]
         self.tenant_panels = {}       # panel name -> TenantPanel
         self.content_types = {}       # type name -> content.registry.ContentType
         self.tenant_import_keys = {}  # tenant-tree file key -> content.registry.TenantImportKey
+        self.evolution_steps = {}     # step name -> evolve.EvolutionStep, in running order
+
+    def section_names(self):
+        """Declared section names in display order (by `order`, then name)."""
+        return [s.name for s in sorted(self.sections.values(), key=lambda s: (s.order, s.name))]
+
+    def section_label(self, name):
+        """The label of declared section `name`, else the name itself."""
+        declared = self.sections.get(name)
+        return declared.label if declared is not None else name
 
     def panels(self):
         """Tenant panels in display order."""

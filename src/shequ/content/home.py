@@ -15,7 +15,7 @@ def latest_first(item):
 @view_config(context=Tenant, renderer='templates/tenant.pt')
 def tenant_view(context, request):
     sections = []
-    for section in context.sections():
+    for section in context.sections(request.registry):
         items = sorted(visible_items(section, request), key=latest_first, reverse=True)
         sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
                          'count': len(items)})
