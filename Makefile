@@ -37,9 +37,11 @@ catalog: install $(MO)
 extract: install
 	$(BIN)/pot-create -o $(LOCALE)/shequ.pot src/shequ
 
+# create the root (and demo data) on a new database; bring an existing one up to date
 init: install catalog
 	mkdir -p var
 	$(BIN)/shequ init development.ini
+	$(BIN)/shequ evolve development.ini
 
 bench: install
 	$(BIN)/python bench/search.py

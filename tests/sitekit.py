@@ -49,7 +49,7 @@ class Site:
         conn = self.db.open(transaction_manager=tm)
         try:
             with tm:
-                yield get_root(conn, create=True)
+                yield get_root(conn, create=True, registry=self.registry)
         finally:
             conn.close()
 

@@ -9,7 +9,6 @@ import pytest
 from conftest import BASE_FILE
 from sitekit import write_ini
 from shequ.cli.loader import LoadError
-from shequ.evolve import CURRENT_GENERATION
 from shequ.tree import walk_tenants
 
 SHEQU = os.path.join(os.path.dirname(sys.executable), 'shequ')
@@ -122,17 +121,16 @@ def test_load_is_idempotent_and_merges_by_slug(demo, tmp_path):
     assert len(snapshot(demo)) == len(before) + 1
 
 
-def test_evolve_runs_pending_steps_and_records_generation(demo):
-    from shequ.evolve import evolve
+def test_evolve_gives_every_tenant_its_missing_sections(demo):
+    from shequ.evolve import evolve, pending_steps
     with demo.root() as root:
-        assert root.generation == CURRENT_GENERATION
+        assert pending_steps(root, demo.registry) == []
         del root['sunwu'].data['notices']
-        root.generation = 0
+        del root.evolved['add_missing_sections']   # as if the step had never run
     with demo.root() as root:
-        done = evolve(root, demo.registry, commit=lambda: None)
-        assert done == list(range(1, CURRENT_GENERATION + 1))
+        assert evolve(root, demo.registry, commit=lambda: None) == ['add_missing_sections']
         assert 'notices' in root['sunwu']
-        assert root.generation == CURRENT_GENERATION
+        assert 'add_missing_sections' in root.evolved
         assert evolve(root, demo.registry, commit=lambda: None) == []
 
 

@@ -1,4 +1,4 @@
-"""The `shequ` command: init, load, evolve (later issues add more subcommands)."""
+"""The `shequ` command: init, load, evolve; user, indexer and reindex (see extra.py)."""
 import argparse
 import sys
 from contextlib import contextmanager
@@ -7,6 +7,7 @@ from pyramid.paster import bootstrap, setup_logging
 from pyramid_zodbconn import get_connection
 from tqdm import tqdm
 
+from ..evolve import SKIP_EVOLVE_CHECK, EvolveNeeded, evolve, pending_steps
 from ..tree import get_root, walk_tenants
 from .loader import LoadError, TreeValidator, merge_tree, read_tree_file
 
@@ -22,16 +23,21 @@ def command(name, help):
 
 
 @contextmanager
-def app_env(config_uri):
-    """Bootstrap the app from `config_uri`; yields (registry, root, transaction manager)."""
+def app_env(config_uri, check_evolved=True):
+    """Bootstrap the app from `config_uri`; yields (registry, root, transaction manager).
+
+    Like the server, it refuses a database that needs `shequ evolve` (EvolveNeeded),
+    unless `check_evolved` is false (`init` and `evolve` themselves).
+    """
     setup_logging(config_uri)
-    env = bootstrap(config_uri)
+    options = {} if check_evolved else {SKIP_EVOLVE_CHECK: 'true'}
+    env = bootstrap(config_uri, options=options)
     try:
         request = env['request']
         tm = request.tm
         tm.begin()
         conn = get_connection(request)
-        root = get_root(conn, create=True)
+        root = get_root(conn, create=True, registry=env['registry'])
         yield env['registry'], root, tm
     finally:
         env['closer']()
@@ -55,7 +61,7 @@ def load_file(registry, root, path):
 
 @command('init', '创建数据库根节点；数据库为空时导入演示数据')
 def cmd_init(args, parser):
-    with app_env(args.config_uri) as (registry, root, tm):
+    with app_env(args.config_uri, check_evolved=False) as (registry, root, tm):
         if any(True for _ in walk_tenants(root)):
             tm.commit()
             print('数据库已初始化，共 %d 个单位，未做改动。' % sum(1 for _ in walk_tenants(root)))
@@ -93,17 +99,15 @@ def cmd_load(args, parser):
 
 @command('evolve', '执行尚未执行的数据迁移步骤')
 def cmd_evolve(args, parser):
-    from ..evolve import CURRENT_GENERATION, evolve, pending_steps
-    with app_env(args.config_uri) as (registry, root, tm):
-        steps = pending_steps(root)
+    with app_env(args.config_uri, check_evolved=False) as (registry, root, tm):
+        steps = pending_steps(root, registry)
         if not steps:
             tm.commit()
-            print('数据已是最新版本 (第 %d 代)。' % root.generation)
+            print('数据已是最新版本，没有待执行的迁移步骤。')
             return 0
         with progress(len(steps), '迁移') as bar:
-            done = evolve(root, registry, commit=tm.commit,
-                          tick=lambda gen, step: bar.update(1))
-        print('已执行迁移步骤 %s，当前第 %d 代。' % (', '.join(map(str, done)), CURRENT_GENERATION))
+            done = evolve(root, registry, commit=tm.commit, tick=lambda step: bar.update(1))
+        print('已执行 %d 个迁移步骤: %s。' % (len(done), ', '.join(done)))
     return 0
 
 
@@ -133,4 +137,8 @@ def main(argv=None):
     """Entry point of the `shequ` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args, parser) or 0
+    try:
+        return args.func(args, parser) or 0
+    except EvolveNeeded as exc:
+        print(exc, file=sys.stderr)
+        return 1

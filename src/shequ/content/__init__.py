@@ -62,17 +62,33 @@ class Content(Persistent):
         return True
 
 
+def check_sections_declared(extensions):
+    """Every content type, section listing and fallback names a declared section."""
+    from pyramid.exceptions import ConfigurationError
+    uses = [('content type %r' % t.name, t.section) for t in extensions.content_types.values()]
+    uses += [('section listing', name) for name in extensions.section_listings]
+    uses += [('section fallback', name) for name in extensions.section_fallbacks]
+    for what, section in uses:
+        if section not in extensions.sections:
+            raise ConfigurationError('%s: section %r is not declared (config.add_section)'
+                                     % (what, section))
+
+
 def includeme(config):
     """Register the content directives, deform's renderer and assets, and generic views."""
+    from ..extensions import get_extensions
     from .forms import configure_deform
     from .listing import add_section_listing, add_tenant_panel
     config.add_directive('add_content_type', add_content_type)
     config.add_directive('add_section_listing', add_section_listing)
     config.add_directive('add_tenant_panel', add_tenant_panel)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
-    get_content_registry(config.registry)
+    # after every registration (a later order): a kind must declare the section it uses
+    extensions = get_extensions(config.registry)
+    config.action(None, lambda: check_sections_declared(extensions), order=1)
     configure_deform()
     config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
     config.scan('.views')
+    config.scan('.home')
     config.scan('.attachments')
     config.scan('.qr')

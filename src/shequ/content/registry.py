@@ -2,6 +2,8 @@
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
+from ..extensions import get_extensions
+
 
 @dataclass
 class ContentType:
@@ -11,7 +13,7 @@ class ContentType:
     factory: Callable              # class (or callable) making a new item
     schema: Callable               # () -> colander.SchemaNode for forms and imports
     label: Any                     # Chinese label (a TranslationString)
-    section: str                   # the reserved section it is added in
+    section: str                   # the declared section it is added in
     add_permission: str = 'add'
     import_key: Optional[str] = None   # key in the tenant-tree file ('services' …)
     import_schema: Optional[Callable] = None  # defaults to `schema`; adds `slug`
@@ -32,11 +34,22 @@ class TenantImportKey:
 
 
 class ContentRegistry:
-    """All content types of the application, by name, section and import key."""
+    """All content types of the application, by name, section and import key.
 
-    def __init__(self):
-        self.types = {}
-        self.tenant_keys = {}
+    A view over the application's Extensions (`shequ.extensions`): `types` and
+    `tenant_keys` are its `content_types` and `tenant_import_keys` mappings.
+    """
+
+    def __init__(self, extensions):
+        self.extensions = extensions
+
+    @property
+    def types(self):
+        return self.extensions.content_types
+
+    @property
+    def tenant_keys(self):
+        return self.extensions.tenant_import_keys
 
     def add(self, ctype):
         self.types[ctype.name] = ctype
@@ -65,15 +78,12 @@ class ContentRegistry:
 
 
 def get_content_registry(registry):
-    """The application's ContentRegistry, made on first use."""
-    content = getattr(registry, 'content', None)
-    if content is None:
-        content = registry.content = ContentRegistry()
-    return content
+    """The application's ContentRegistry (a view over its Extensions)."""
+    return ContentRegistry(get_extensions(registry))
 
 
 def add_content_type(config, name, factory, schema, label, section, **kw):
-    """Configurator directive: register a content type."""
+    """Configurator directive: register a content type living in section `section`."""
     content = get_content_registry(config.registry)
     ctype = ContentType(name=name, factory=factory, schema=schema, label=label,
                         section=section, **kw)

@@ -180,6 +180,7 @@ def includeme(config):
     """Register the document content type, its revision subscriber, views and messages."""
     from ..tree.events import ObjectAdded, ObjectModified
     from .schema import document_import_schema, document_schema
+    config.add_section('documents', _('Standard documents'), order=50)
     config.add_content_type(
         'document', Document, document_schema, _('Standard document'), 'documents',
         add_permission='add', import_key='documents', import_schema=document_import_schema)

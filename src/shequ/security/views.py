@@ -5,8 +5,8 @@ from pyramid.httpexceptions import HTTPFound
 from pyramid.security import forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
-from ..content.listing import Page, page_number
 from ..i18n import _, flash
+from ..paging import Page, page_number
 from ..tree import Root, Tenant, find_root, tenant_path
 from .audit import ACTION_LABELS, get_audit_log, newest, record
 from .roles import ROLES, grant, grants_of, normalise_role, revoke

@@ -48,6 +48,7 @@ def includeme(config):
     """Register the service type, inheritance of standards, tenant-file keys and views."""
     from .inherit import apply_hidden, apply_overrides, catalogue_items, find_inherited
     from .schema import hidden_standard_schema, overrides_schema
+    config.add_section('services', _('Service guides'), order=10)
     config.add_content_type(
         'service', Service, ServiceSchema, _('Service guide'), 'services',
         add_permission='add', import_key='services', import_schema=service_import_schema,

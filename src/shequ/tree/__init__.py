@@ -1,12 +1,19 @@
 """The tenant tree: Root, tenants (county → township/street → community/village), sections."""
+import logging
 import re
 
 from persistent.mapping import PersistentMapping
+from pyramid.exceptions import ConfigurationError
+from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_interface, resource_path
 
+from ..evolve import record_all_finished
+from ..extensions import SectionDeclaration, get_extensions, query_extensions
 from ..i18n import _
 from .container import Container
 from .events import ObjectAdded, ObjectModified, ObjectRemoved, ObjectWillBeRemoved  # noqa: F401
+
+log = logging.getLogger(__name__)
 
 ZODB_ROOT_KEY = 'shequ'
 SLUG_RE = re.compile(r'^[a-z0-9]([a-z0-9-]*[a-z0-9])?$')
@@ -22,25 +29,16 @@ KINDS = {
 # which kinds may sit below which: county/district → township/street → community/village
 LEVEL = {'county': 1, 'district': 1, 'township': 2, 'street': 2, 'community': 3, 'village': 3}
 
-# reserved section names, in display order, with their Chinese labels
-SECTIONS = (
-    ('services', _('Service guides')),
-    ('notices', _('Notices')),
-    ('duties', _('Duty lists')),
-    ('volunteers', _('Volunteers')),
-    ('documents', _('Standard documents')),
-    ('requests', _('Resident requests')),
-)
-SECTION_NAMES = tuple(name for name, _label in SECTIONS)
-SECTION_LABELS = dict(SECTIONS)
-
 
 class Root(Container):
-    """The platform: holds the counties (and, later, users)."""
+    """The platform: holds the counties (and, later, users).
+
+    `evolved` records the evolution steps the data has had (see `shequ.evolve`) and
+    `sections_ensured` the declared sections every tenant has been given.
+    """
 
     title = _('Community service platform')
     kind = 'root'
-    generation = 0
 
     def __init__(self):
         super().__init__()
@@ -54,16 +52,19 @@ class Root(Container):
         return sorted((v for v in self.values() if isinstance(v, Tenant)), key=sort_key)
 
 
-# section name → callable(section, name) giving a resource that is not stored in the
-# section itself (e.g. a standard service inherited from above), or None
-SECTION_FALLBACKS = {}
+def declared_sections(registry=None):
+    """Names of the declared sections in display order; None when no application is
+    configured on `registry` (default: the current one), e.g. in a bare script or test."""
+    extensions = query_extensions(registry or get_current_registry())
+    return extensions.section_names() if extensions is not None else None
 
 
 class Section(Container):
-    """A fixed, reserved-name folder of one content kind inside a tenant.
+    """A reserved-name folder of one content kind inside a tenant.
 
-    Traversal (`section[name]`) also finds what the section's content kind lends it
-    through SECTION_FALLBACKS; `get`, `keys` and `values` see only stored items.
+    Sections are declared by content kinds (`config.add_section`). Traversal
+    (`section[name]`) also finds what the section's content kind lends it through
+    `config.add_section_fallback`; `get`, `keys` and `values` see only stored items.
     """
 
     kind = 'section'
@@ -72,7 +73,9 @@ class Section(Container):
         try:
             return self.data[name]
         except KeyError:
-            fallback = SECTION_FALLBACKS.get(self.__name__)
+            extensions = query_extensions(get_current_registry())
+            fallback = (extensions.section_fallbacks.get(self.__name__)
+                        if extensions is not None else None)
             found = fallback(self, name) if fallback is not None else None
             if found is None:
                 raise
@@ -80,7 +83,8 @@ class Section(Container):
 
     @property
     def title(self):
-        return SECTION_LABELS.get(self.__name__, self.__name__)
+        extensions = query_extensions(get_current_registry())
+        return extensions.section_label(self.__name__) if extensions is not None else self.__name__
 
 
 class Tenant(Container):
@@ -94,8 +98,6 @@ class Tenant(Container):
         self.title = title
         self.settings = PersistentMapping(settings or {})
         self.order = 0
-        for name in SECTION_NAMES:
-            self.add(name, Section(), send_events=False)
 
     @property
     def kind_label(self):
@@ -105,13 +107,42 @@ class Tenant(Container):
         """Sub-tenants in display order."""
         return sorted((v for v in self.values() if isinstance(v, Tenant)), key=sort_key)
 
-    def sections(self):
-        """The tenant's sections, in the canonical order."""
-        return [self.data[n] for n in SECTION_NAMES if n in self.data]
+    def sections(self, registry=None):
+        """The tenant's declared sections, in declared order.
+
+        A section stored but no longer declared is kept (data is never thrown away) but
+        not listed. Without a configured application (a bare script or test) every stored
+        section is listed, by name.
+        """
+        names = declared_sections(registry)
+        if names is None:
+            return [v for v in self.values() if isinstance(v, Section)]
+        return [s for s in (self.data.get(n) for n in names) if isinstance(s, Section)]
+
+    def ensure_sections(self, registry=None):
+        """Add every declared section the tenant lacks; returns the names added.
+
+        A declared name a sub-tenant already took (possible only for a newly declared
+        section) is left to that sub-tenant and logged.
+        """
+        added = []
+        for name in declared_sections(registry) or ():
+            child = self.data.get(name)
+            if child is None:
+                self.add(name, Section(), send_events=False, registry=registry)
+                added.append(name)
+            elif not isinstance(child, Section):
+                log.warning('%s: %r is a declared section name, but a %s holds it',
+                            tenant_path(self), name, type(child).__name__)
+        return added
+
+    def on_added(self, registry):
+        """Called by `Container.add`: a new tenant gets every declared section."""
+        self.ensure_sections(registry)
 
     def add(self, name, obj, send_events=True, registry=None):
-        """Add a child; sub-tenants may not take a reserved section name."""
-        if isinstance(obj, Tenant) and name in SECTION_NAMES:
+        """Add a child; sub-tenants may not take a declared section name."""
+        if isinstance(obj, Tenant) and name in (declared_sections(registry) or ()):
             raise ValueError('%r is a reserved section name' % name)
         return super().add(name, obj, send_events=send_events, registry=registry)
 
@@ -174,14 +205,22 @@ def walk_tenants(container):
         yield from walk_tenants(child)
 
 
-def get_root(conn, create=False):
-    """The platform root stored in a ZODB connection; created only when asked to."""
+def get_root(conn, create=False, registry=None):
+    """The platform root stored in a ZODB connection; created only when asked to.
+
+    A new root has had every registered evolution step and holds no tenant yet, so every
+    declared section counts as ensured. Creating needs the application's registry.
+    """
     zroot = conn.root()
     root = zroot.get(ZODB_ROOT_KEY)
     if root is None and create:
-        from ..evolve import CURRENT_GENERATION
+        registry = registry or get_current_registry()
+        names = declared_sections(registry)
+        if names is None:
+            raise ValueError('creating the root needs the configured application registry')
         root = Root()
-        root.generation = CURRENT_GENERATION
+        record_all_finished(root, registry)
+        root.sections_ensured = tuple(names)
         zroot[ZODB_ROOT_KEY] = root
     return root
 
@@ -208,15 +247,35 @@ class SectionPredicate:
         return isinstance(context, Section) and context.__name__ == self.val
 
 
+def add_section(config, name, label, order=100):
+    """Configurator directive: declare a section every tenant has, shown by `order`.
+
+    The name is reserved: no sub-tenant may take it. Tenants made before the declaration
+    get the section from `shequ evolve` (the `add_missing_sections` step).
+    """
+    if not isinstance(name, str) or not SLUG_RE.match(name):
+        raise ConfigurationError('invalid section name %r' % (name,))
+    extensions = get_extensions(config.registry)
+    declaration = SectionDeclaration(name=name, label=label, order=order)
+    config.action(('shequ.section', name),
+                  lambda: extensions.sections.__setitem__(name, declaration))
+
+
 def add_section_fallback(config, section_name, func):
     """Configurator directive: let traversal of `section_name` find `func(section, name)`."""
+    extensions = get_extensions(config.registry)
     config.action(('shequ.section_fallback', section_name),
-                  lambda: SECTION_FALLBACKS.__setitem__(section_name, func))
+                  lambda: extensions.section_fallbacks.__setitem__(section_name, func))
 
 
 def includeme(config):
-    """Register the section predicate, the fallback directive and the tree's views."""
+    """The section directives and predicate, the section evolution step, the tree's views."""
+    from .evolution import add_missing_sections, sections_not_ensured
+    config.include('shequ.evolve')
     config.add_view_predicate('section', SectionPredicate)
+    config.add_directive('add_section', add_section)
     config.add_directive('add_section_fallback', add_section_fallback)
+    config.add_evolution_step(add_missing_sections, name='add_missing_sections', generation=1,
+                              needed=sections_not_ensured)
     config.scan('.views')
     config.include('.views')

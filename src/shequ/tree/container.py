@@ -42,17 +42,25 @@ class Container(Persistent):
         return self.data.items()
 
     def add(self, name, obj, send_events=True, registry=None):
-        """Add `obj` under `name`, set its lineage and fire ObjectAdded."""
+        """Add `obj` under `name`, set its lineage and fire ObjectAdded.
+
+        An object with an `on_added(registry)` method is told first, with its lineage
+        set (a new tenant makes its sections there), so subscribers see it complete.
+        """
         if not name or not isinstance(name, str) or '/' in name or name.startswith('@@'):
             raise ValueError('invalid name %r' % (name,))
         if name in self.data:
             raise KeyError('%r already exists' % name)
+        registry = registry or get_current_registry()
         obj.__name__ = name
         obj.__parent__ = self
         self.data[name] = obj
         self._num.change(1)
+        on_added = getattr(obj, 'on_added', None)
+        if on_added is not None:
+            on_added(registry)
         if send_events:
-            (registry or get_current_registry()).notify(ObjectAdded(obj, self, name))
+            registry.notify(ObjectAdded(obj, self, name))
         return obj
 
     def remove(self, name, send_events=True, registry=None):

@@ -1,36 +1,18 @@
-"""Views of the tree: platform home, tenant home, generic section and item pages, errors."""
+"""Views of the tree: the platform home, 404 and error pages (tenant homes: content.home)."""
 import logging
 
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
-from ..content.listing import render_tenant_panels, visible_items
-from . import Root, Tenant
+from . import Root
 
 log = logging.getLogger(__name__)
-LATEST_PER_SECTION = 5
 
 
 @view_config(context=Root, renderer='templates/root.pt')
 def root_view(context, request):
     return {'tenants': context.tenants()}
-
-
-def latest_first(item):
-    """Sort key for a tenant page card: pinned items, then by the date the kind shows."""
-    return (bool(getattr(item, 'pinned', False)), getattr(item, 'date', None) or item.modified)
-
-
-@view_config(context=Tenant, renderer='templates/tenant.pt')
-def tenant_view(context, request):
-    sections = []
-    for section in context.sections():
-        items = sorted(visible_items(section, request), key=latest_first, reverse=True)
-        sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
-                         'count': len(items)})
-    return {'tenant': context, 'sections': sections, 'children': context.tenants(),
-            'panels': render_tenant_panels(context, request)}
 
 
 @notfound_view_config(renderer='templates/notfound.pt')

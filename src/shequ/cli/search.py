@@ -2,9 +2,9 @@
 import sys
 import time
 
-from ..cli import app_env, command, progress
-from .indexer import Busy
-from .subscribers import get_search
+from ..search.indexer import Busy
+from ..search.subscribers import get_search
+from . import app_env, command, progress
 
 
 def _config_only(sub):

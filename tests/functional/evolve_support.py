@@ -1,0 +1,21 @@
+"""Packages a test adds to the app (`pyramid.includes`): a further evolution step, a
+further section. Each includes what gives it its directive: `pyramid.includes` run first."""
+from shequ.i18n import _
+
+STEP = 'test.count_runs'
+
+
+def count_runs(root, registry):
+    """The test step: counts its runs on the root."""
+    root.test_step_runs = getattr(root, 'test_step_runs', 0) + 1
+
+
+def includeme(config):
+    config.include('shequ.evolve')
+    config.add_evolution_step(count_runs, name=STEP)
+
+
+def with_duties(config):
+    """As a duty-list kind will: declare its section."""
+    config.include('shequ.tree')
+    config.add_section('duties', _('Duty lists'), order=30)

@@ -1,0 +1,138 @@
+"""Evolution steps: registered per package, recorded on the root by name, run by
+`shequ evolve`, and required before the app serves a database."""
+import pytest
+
+from conftest import BASE_FILE
+from evolve_support import STEP
+from sitekit import SITE_LAYOUT, Site, write_ini
+from shequ.cli import main as shequ
+from shequ.evolve import EvolveNeeded, pending_steps
+from shequ.tree import Section, Tenant, walk_tenants
+
+WITH_STEP = {'pyramid.includes': 'evolve_support'}
+WITH_DUTIES = {'pyramid.includes': 'evolve_support.with_duties'}
+
+
+def stored_site(tmp_path, change=None):
+    """A database holding the base tree (and `change(root)` applied), the app closed."""
+    site = Site(tmp_path)
+    site.load(BASE_FILE)
+    if change is not None:
+        with site.root() as root:
+            change(root)
+    site.close()
+
+
+def refused(tmp_path, **extra):
+    """The EvolveNeeded an app over the database in `tmp_path` refuses to start with."""
+    with pytest.raises(EvolveNeeded) as info:
+        Site(tmp_path, **extra)
+    return info.value
+
+
+def test_new_root_records_every_registered_step(tmp_path):
+    site = Site(tmp_path, **WITH_STEP)
+    try:
+        with site.root() as root:
+            assert {STEP, 'add_missing_sections'} <= set(root.evolved)
+            assert pending_steps(root, site.registry) == []
+            assert not hasattr(root, 'test_step_runs')   # recorded, never run
+    finally:
+        site.close()
+
+
+def test_empty_database_is_served(tmp_path):
+    site = Site(tmp_path, **WITH_STEP)
+    try:
+        assert site.app.get('/').status_int == 200
+    finally:
+        site.close()
+
+
+def test_app_refuses_a_pending_step_and_shequ_evolve_runs_it_once(tmp_path, capsys):
+    stored_site(tmp_path)
+    exc = refused(tmp_path, **WITH_STEP)
+    assert [s.name for s in exc.steps] == [STEP]
+    assert '请先运行: shequ evolve' in str(exc) and STEP in str(exc)
+
+    ini = write_ini(tmp_path, **SITE_LAYOUT, **WITH_STEP)
+    capsys.readouterr()
+    assert shequ(['load', ini, BASE_FILE]) == 1           # other commands refuse too
+    assert 'shequ evolve %s' % ini in capsys.readouterr().err
+    assert shequ(['evolve', ini]) == 0
+    assert STEP in capsys.readouterr().out
+    assert shequ(['evolve', ini]) == 0
+    assert '已是最新' in capsys.readouterr().out
+
+    site = Site(tmp_path, **WITH_STEP)
+    try:
+        with site.root() as root:
+            assert root.test_step_runs == 1
+            assert STEP in root.evolved
+        assert site.app.get('/sunwu/').status_int == 200
+    finally:
+        site.close()
+
+
+def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
+    stored_site(tmp_path)
+    exc = refused(tmp_path, **WITH_DUTIES)
+    assert [s.name for s in exc.steps] == ['add_missing_sections']
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT, **WITH_DUTIES)]) == 0
+    site = Site(tmp_path, **WITH_DUTIES)
+    try:
+        with site.root() as root:
+            tenants = list(walk_tenants(root))
+            assert tenants and all(isinstance(t.get('duties'), Section) for t in tenants)
+            assert 'duties' in root.sections_ensured
+        page = site.app.get('/sunwu/qingxi/')
+        cards = [h.get_text(strip=True) for h in page.html.select('.section-card h2')]
+        assert cards == ['办事指南', '通知公告', '工作事项与值班', '制度文件']
+        # a sub-tenant may not take the newly declared name
+        with site.root() as root, pytest.raises(ValueError):
+            root['sunwu'].add('duties', Tenant('township', '错误'), registry=site.registry)
+    finally:
+        site.close()
+
+
+def legacy(generation):
+    """Make a root look like one of the numbered generations: no names, no section set."""
+    def change(root):
+        del root.evolved
+        del root.sections_ensured
+        root.generation = generation
+        county = root['sunwu']
+        county.add('volunteers', Section(), send_events=False)   # as the old code made them
+        if generation == 0:
+            del county.data['notices']
+            county._num.change(-1)
+    return change
+
+
+def test_generation_1_root_counts_as_having_its_sections(tmp_path):
+    stored_site(tmp_path, legacy(1))
+    site = Site(tmp_path)
+    try:
+        with site.root() as root:
+            assert pending_steps(root, site.registry) == []
+            assert 'volunteers' in root['sunwu']            # kept, though not declared
+        cards = site.app.get('/sunwu/').html.select('.section-card h2')
+        assert [h.get_text(strip=True) for h in cards] == ['办事指南', '通知公告', '制度文件']
+    finally:
+        site.close()
+    # a step registered since then is still pending
+    assert [s.name for s in refused(tmp_path, **WITH_STEP).steps] == [STEP]
+
+
+def test_generation_0_root_needs_the_section_step(tmp_path):
+    stored_site(tmp_path, legacy(0))
+    assert [s.name for s in refused(tmp_path).steps] == ['add_missing_sections']
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    site = Site(tmp_path)
+    try:
+        with site.root() as root:
+            assert 'notices' in root['sunwu']
+            assert 'add_missing_sections' in root.evolved
+            assert root.generation == 0                    # left as it was
+    finally:
+        site.close()
