@@ -38,7 +38,7 @@ def add_draft(root, tenant_path, slug, title='草稿事项'):
         node = node[part]
     item = Service(title=title, category='社会救助')
     item.state = DRAFT
-    node['services'].add(slug, item, send_events=False)
+    node['services'].add(slug, item)
     return item
 
 

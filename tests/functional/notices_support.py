@@ -6,6 +6,7 @@ from pypdf import PdfWriter
 from webtest import Upload
 
 from helpers import add_user, csrf, login
+from shequ.tree.ops import add
 
 XINGFU = '/sunwu/qingxi/xingfu'
 
@@ -74,5 +75,5 @@ def add_notice(root, tenant_path, slug, title, state='published', **fields):
         node = node[part]
     notice = Notice(title=title, **fields)
     notice.state = state
-    node['notices'].add(slug, notice)
+    add(node['notices'], slug, notice)
     return notice

@@ -95,14 +95,22 @@ def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
         site.close()
 
 
+LATER_STEPS = ['security.append_only_audit_logs', 'search.append_only_journal']
+
+
 def legacy(generation):
-    """Make a root look like one of the numbered generations: no names, no section set."""
+    """Make a root look like one of the numbered generations: no names, no section set.
+
+    (Its audit logs and journal are already of today's kind, so the steps registered
+    since then, which convert those, are recorded as done; test_legacy_logs covers them.)
+    """
     def change(root):
-        del root.evolved
+        root.evolved.clear()
+        root.evolved.update({name: None for name in LATER_STEPS})
         del root.sections_ensured
         root.generation = generation
         county = root['sunwu']
-        county.add('volunteers', Section(), send_events=False)   # as the old code made them
+        county.add('volunteers', Section())   # as the old code made them
         if generation == 0:
             del county.data['notices']
             county._num.change(-1)
@@ -134,5 +142,40 @@ def test_generation_0_root_needs_the_section_step(tmp_path):
             assert 'notices' in root['sunwu']
             assert 'add_missing_sections' in root.evolved
             assert root.generation == 0                    # left as it was
+    finally:
+        site.close()
+
+
+def test_legacy_audit_logs_and_journal_are_converted_by_evolve(tmp_path):
+    """A database from before the append-only logs: every audit entry is kept."""
+    from BTrees.LOBTree import LOBTree
+    from shequ.clock import utcnow
+    from shequ.search.journal import IndexJournal
+    from shequ.security.audit import AuditLog, get_audit_log, newest
+
+    def make_old(root):
+        for name in LATER_STEPS:
+            del root.evolved[name]
+        county = root['sunwu']
+        del county.audit
+        old = county.audit_log = AuditLog()
+        old.data = LOBTree()
+        for i in range(3):
+            old.data[1000 + i] = {'time': utcnow(), 'login': 'li', 'name': '李', 'action': 'edit',
+                                  'path': '/sunwu/notices/n%d' % i, 'title': '通知 %d' % i}
+        del root.changes
+        root.search_journal = IndexJournal()
+    stored_site(tmp_path, make_old)
+    assert [s.name for s in refused(tmp_path).steps] == LATER_STEPS
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    site = Site(tmp_path)
+    try:
+        with site.root() as root:
+            county = root['sunwu']
+            assert [e['title'] for e in newest(get_audit_log(county))] == ['通知 2', '通知 1', '通知 0']
+            assert not hasattr(county, 'audit_log') and not hasattr(root, 'search_journal')
+            assert root.changes.end == 1                 # one entry: every county
+        res = site.app.get('/sunwu/@@search.json', params={'q': '低保'}).json
+        assert '/sunwu/services/dibao' in [r['path'] for r in res['results']]
     finally:
         site.close()

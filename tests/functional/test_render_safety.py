@@ -3,6 +3,7 @@ from webtest import TestApp
 
 from shequ.content import PUBLISHED
 from shequ.notices import Notice
+from shequ.tree.ops import add
 
 HOSTILE = '<p>停水通知</p><script>alert(1)</script><img src=x onerror=alert(2)>'
 
@@ -12,7 +13,7 @@ def test_hostile_html_stored_behind_the_forms_back_never_reaches_a_page(demo):
         notice = Notice(title='停水通知', category='通知公告')
         notice.body = HOSTILE  # as if written by an old import or a script, unsanitised
         notice.state = PUBLISHED
-        root['sunwu']['notices'].add('tingshui', notice, registry=demo.registry)
+        add(root['sunwu']['notices'], 'tingshui', notice, demo.registry)
     for path in ('/sunwu/notices/tingshui/', '/sunwu/notices/tingshui/@@print'):
         html = TestApp(demo.wsgi).get(path).text
         assert '<p>停水通知</p>' in html

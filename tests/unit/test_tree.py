@@ -3,6 +3,7 @@ import pytest
 from pyramid.config import Configurator
 from pyramid.registry import Registry
 
+from shequ.tree.ops import add, remove
 from shequ.tree import (Root, Section, Tenant, ancestor_paths, effective_setting, find_county,
                         find_tenant, walk_tenants)
 
@@ -37,10 +38,10 @@ def reg():
 @pytest.fixture
 def tree(reg):
     root = Root()
-    county = root.add('sunwu', Tenant('county', '孙吴县', {'theme': 'blue', 'contact': {'phone': '1'}}),
-                      registry=reg)
-    street = county.add('qingxi', Tenant('street', '清溪街道', {'contact': {'phone': '2'}}), registry=reg)
-    community = street.add('xingfu', Tenant('community', '幸福社区'), registry=reg)
+    county = add(root, 'sunwu', Tenant('county', '孙吴县', {'theme': 'blue', 'contact': {'phone': '1'}}),
+                 reg)
+    street = add(county, 'qingxi', Tenant('street', '清溪街道', {'contact': {'phone': '2'}}), reg)
+    community = add(street, 'xingfu', Tenant('community', '幸福社区'), reg)
     return root, county, street, community, reg
 
 
@@ -58,7 +59,7 @@ def test_tenant_alone_has_no_sections_until_added():
 
 def test_sections_no_longer_declared_are_kept_but_not_listed(tree):
     _root, county, _street, _community, reg = tree
-    county.add('volunteers', Section(), send_events=False, registry=reg)
+    county.add('volunteers', Section(), registry=reg)
     assert 'volunteers' in county
     assert 'volunteers' not in [s.__name__ for s in county.sections(reg)]
 
@@ -100,22 +101,33 @@ def test_tenant_cannot_take_a_declared_section_name(tree):
     _root, county, _street, _community, reg = tree
     later = configured(('services', 10), ('duties', 30))
     with pytest.raises(ValueError):
-        county.add('services', Tenant('township', '错误'), send_events=False, registry=reg)
+        county.add('services', Tenant('township', '错误'), registry=reg)
     with pytest.raises(ValueError):
-        county.add('duties', Tenant('township', '错误'), send_events=False, registry=later)
+        county.add('duties', Tenant('township', '错误'), registry=later)
 
 
 def test_duplicate_name_is_refused(tree):
     _root, county, _street, _community, reg = tree
     with pytest.raises(KeyError):
-        county.add('qingxi', Tenant('street', '重复'), send_events=False, registry=reg)
+        county.add('qingxi', Tenant('street', '重复'), registry=reg)
 
 
 def test_remove_fires_events_and_updates_count(tree):
     _root, _county, street, _community, reg = tree
-    street.remove('xingfu', registry=reg)
+    remove(street, 'xingfu', reg)
     assert len(street.tenants()) == 0
     assert [type(e).__name__ for e in reg.events[-2:]] == ['ObjectWillBeRemoved', 'ObjectRemoved']
+
+
+def test_the_container_itself_sends_no_event(tree):
+    """Events come from tree.ops only, so no caller can change the tree unannounced twice."""
+    _root, county, street, _community, reg = tree
+    before = len(reg.events)
+    street.add('xinjian', Tenant('community', '新建社区'), registry=reg)
+    street.remove('xinjian')
+    assert len(reg.events) == before
+    add(street, 'xinjian', Tenant('community', '新建社区'), reg)
+    assert [type(e).__name__ for e in reg.events[before:]] == ['ObjectAdded']
 
 
 def test_unknown_kind_is_refused():

@@ -59,12 +59,27 @@ def load_file(registry, root, path):
         return merge_tree(root, tenants, registry, tick=lambda: bar.update(1))
 
 
+def catch_up_index(registry, root):
+    """Bring the search indexes up to date, rebuilding any county index that is missing.
+
+    A web request never builds a whole index; the commands that set a site up do.
+    """
+    from ..search import get_search
+    indexer = get_search(registry).indexer
+    db = registry._zodb_databases['']
+    with progress(indexer.count(root), '索引') as bar:
+        done = indexer.apply_db(db, rebuild_missing=True, tick=bar.update)
+    if done is None:
+        print('另一个索引进程正在运行，搜索索引由它更新。', file=sys.stderr)
+
+
 @command('init', '创建数据库根节点；数据库为空时导入演示数据')
 def cmd_init(args, parser):
     with app_env(args.config_uri, check_evolved=False) as (registry, root, tm):
         if any(True for _ in walk_tenants(root)):
             tm.commit()
             print('数据库已初始化，共 %d 个单位，未做改动。' % sum(1 for _ in walk_tenants(root)))
+            catch_up_index(registry, root)
             return 0
         demo = registry.settings.get('shequ.demo_file')
         if not demo:
@@ -79,6 +94,7 @@ def cmd_init(args, parser):
             return 2
         tm.commit()
         print('已导入演示数据: 新建 %d 项。' % created)
+        catch_up_index(registry, root)
     return 0
 
 
@@ -108,6 +124,7 @@ def cmd_evolve(args, parser):
         with progress(len(steps), '迁移') as bar:
             done = evolve(root, registry, commit=tm.commit, tick=lambda step: bar.update(1))
         print('已执行 %d 个迁移步骤: %s。' % (len(done), ', '.join(done)))
+        catch_up_index(registry, root)
     return 0
 
 

@@ -1,6 +1,7 @@
 """Search: Chinese analysis, one Whoosh index per county, a journal in ZODB, views."""
 from ..tree import ObjectAdded, ObjectModified, ObjectRemoved, ObjectWillBeRemoved  # noqa: F401
 from . import whoosh_fixes  # noqa: F401 — applied before any index is written
+from .journal import evolve_journal
 from .service import SearchService
 from .subscribers import JournalSubscriber, get_search  # noqa: F401
 
@@ -11,5 +12,6 @@ def includeme(config):
     subscriber = JournalSubscriber(config.registry)
     for event in (ObjectAdded, ObjectModified, ObjectWillBeRemoved):
         config.add_subscriber(subscriber, event)
+    config.add_evolution_step(evolve_journal, name='search.append_only_journal')
     config.add_translation_dirs('shequ.search:locale')
     config.scan('.views')

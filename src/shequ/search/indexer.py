@@ -127,7 +127,8 @@ class Indexer:
         if cursor is None:
             # never indexed here: the journal alone builds it if it still starts at 0
             return self.has_index(county) or journal.first > 0
-        return not self.has_index(county) or cursor < journal.first
+        # a cursor past the end belongs to another journal (replaced by an evolve step)
+        return not self.has_index(county) or not journal.first <= cursor <= journal.end
 
     def behind(self, root):
         """Whether the journal has entries that this replica could apply now."""
@@ -291,7 +292,7 @@ class Indexer:
                 self._note_failures({}, set(paths))
         return self.failed()
 
-    def apply_db(self, db, prune=True, rebuild_missing=False):
+    def apply_db(self, db, prune=True, rebuild_missing=False, tick=lambda n: None):
         """One pass over `db` in a connection of its own; returns entries applied or None if busy."""
         tm = transaction.TransactionManager()
         conn = db.open(transaction_manager=tm)
@@ -302,7 +303,7 @@ class Indexer:
                 if root is None:
                     tm.abort()
                     return 0
-                done = self.apply(root, rebuild_missing=rebuild_missing)
+                done = self.apply(root, rebuild_missing=rebuild_missing, tick=tick)
                 tm.abort()
                 if prune:
                     self.prune(tm, root)

@@ -37,8 +37,13 @@ def entry(paths, now_ns=None):
 
 
 def evolve_journal(root, registry):
-    """Replace the old time-keyed journal by the append-only one (indexes are rebuilt)."""
-    get_journal(root, create=True)
+    """Replace the old time-keyed journal by the append-only one.
+
+    Its first entry names every county, so every replica re-reads them whole: what the
+    old journal held is not carried over, and nothing it named is missed.
+    """
+    journal = get_journal(root, create=True)
+    journal.append(entry('/' + name for name in root.keys()))
     if getattr(root, 'search_journal', None) is not None:
         del root.search_journal
 

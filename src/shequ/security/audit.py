@@ -96,6 +96,7 @@ def _on_change(default_action):
 
 
 def includeme(config):
+    config.add_evolution_step(evolve_audit_logs, name='security.append_only_audit_logs')
     config.add_subscriber(_make_log, ObjectAdded)
     config.add_subscriber(_on_change('add'), ObjectAdded)
     config.add_subscriber(_on_change('edit'), ObjectModified)

@@ -129,7 +129,7 @@ class Tenant(Container):
         for name in declared_sections(registry) or ():
             child = self.data.get(name)
             if child is None:
-                self.add(name, Section(), send_events=False, registry=registry)
+                self.add(name, Section(), registry=registry)
                 added.append(name)
             elif not isinstance(child, Section):
                 log.warning('%s: %r is a declared section name, but a %s holds it',
@@ -140,11 +140,11 @@ class Tenant(Container):
         """Called by `Container.add`: a new tenant gets every declared section."""
         self.ensure_sections(registry)
 
-    def add(self, name, obj, send_events=True, registry=None):
+    def add(self, name, obj, registry=None):
         """Add a child; sub-tenants may not take a declared section name."""
         if isinstance(obj, Tenant) and name in (declared_sections(registry) or ()):
             raise ValueError('%r is a reserved section name' % name)
-        return super().add(name, obj, send_events=send_events, registry=registry)
+        return super().add(name, obj, registry=registry)
 
 
 def sort_key(tenant):

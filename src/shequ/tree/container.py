@@ -1,10 +1,9 @@
-"""A persistent, BTree-backed container that fires object events."""
+"""A persistent, BTree-backed container (events are sent by `tree.ops`, not here)."""
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from pyramid.threadlocal import get_current_registry
 
-from .events import ObjectAdded, ObjectRemoved, ObjectWillBeRemoved
 
 
 class Container(Persistent):
@@ -41,11 +40,11 @@ class Container(Persistent):
     def items(self):
         return self.data.items()
 
-    def add(self, name, obj, send_events=True, registry=None):
-        """Add `obj` under `name`, set its lineage and fire ObjectAdded.
+    def add(self, name, obj, registry=None):
+        """Store `obj` under `name` and set its lineage; sends no event (`tree.ops.add` does).
 
-        An object with an `on_added(registry)` method is told first, with its lineage
-        set (a new tenant makes its sections there), so subscribers see it complete.
+        An object with an `on_added(registry)` method is told, with its lineage set (a new
+        tenant makes its sections there), so subscribers of the event see it complete.
         """
         if not name or not isinstance(name, str) or '/' in name or name.startswith('@@'):
             raise ValueError('invalid name %r' % (name,))
@@ -59,18 +58,11 @@ class Container(Persistent):
         on_added = getattr(obj, 'on_added', None)
         if on_added is not None:
             on_added(registry)
-        if send_events:
-            registry.notify(ObjectAdded(obj, self, name))
         return obj
 
-    def remove(self, name, send_events=True, registry=None):
-        """Remove the child `name`, firing ObjectWillBeRemoved then ObjectRemoved."""
+    def remove(self, name):
+        """Unlink the child `name`; sends no event (`tree.ops.remove` does)."""
         obj = self.data[name]
-        registry = registry or get_current_registry()
-        if send_events:
-            registry.notify(ObjectWillBeRemoved(obj, self, name))
         del self.data[name]
         self._num.change(-1)
-        if send_events:
-            registry.notify(ObjectRemoved(obj, self, name))
         return obj

@@ -29,7 +29,7 @@ def _split(rr):
 def add(container, name, obj, rr=None):
     """Add `obj` to `container` under `name` and announce it."""
     registry, request = _split(rr)
-    container.add(name, obj, send_events=False, registry=registry)
+    container.add(name, obj, registry=registry)
     registry.notify(ObjectAdded(obj, container, name, request=request))
     return obj
 
@@ -65,7 +65,7 @@ def remove(container, name, rr=None):
     registry, request = _split(rr)
     obj = container[name]
     registry.notify(ObjectWillBeRemoved(obj, container, name, request=request))
-    container.remove(name, send_events=False, registry=registry)
+    container.remove(name)
     registry.notify(ObjectRemoved(obj, container, name, request=request))
     return obj
 
