@@ -179,8 +179,6 @@ def content_disposition(att):
 @view_config(context=Content, name='download', permission='view')
 def download_view(context, request):
     """Serve `@@download/<id>[/<name>]` with its stored type and a safe file name."""
-    from .views import check_visible
-    check_visible(context, request)
     if not request.subpath:
         raise HTTPNotFound()
     att = find_attachment(context, request.subpath[0])

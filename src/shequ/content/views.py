@@ -24,15 +24,8 @@ def section_view(context, request):
     return {'page': Page(items, page_number(request))}
 
 
-def check_visible(item, request):
-    """Refuse an item that is not public to anyone who may not see unpublished work."""
-    if not item.is_public() and not request.has_permission('view_unpublished', item):
-        raise HTTPForbidden()
-
-
 @view_config(context=Content, renderer='templates/item.pt')
 def item_view(context, request):
-    check_visible(context, request)
     return {'item': context, 'workflow': workflow_box(context, request)}
 
 

@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from pyramid.httpexceptions import HTTPFound
-from pyramid.security import forget, remember
+from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
 from ..content.listing import Page, page_number
@@ -29,7 +29,8 @@ def safe_came_from(request, came_from, fallback):
     return fallback
 
 
-@view_config(name='login', renderer='templates/login.pt', require_csrf=True)
+@view_config(name='login', renderer='templates/login.pt', require_csrf=True,
+             permission=NO_PERMISSION_REQUIRED)
 def login_view(context, request):
     came_from = request.params.get('came_from') or request.referer or ''
     if came_from.rstrip('/').endswith('@@login'):
@@ -57,7 +58,7 @@ def login_view(context, request):
     return {'came_from': came_from, 'message': message, 'login': login}
 
 
-@view_config(name='logout', renderer='templates/logout.pt')
+@view_config(name='logout', renderer='templates/logout.pt', permission=NO_PERMISSION_REQUIRED)
 def logout_view(context, request):
     if request.method == 'POST':
         headers = forget(request)
