@@ -5,6 +5,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound, HTT
 from pyramid.view import view_config
 
 from ..i18n import _, flash
+from ..security.redirects import same_site_url
 from ..tree import Section
 from . import Content, DRAFT, PUBLISHED, get_content_registry
 from .forms import FormView, datetime_node
@@ -154,7 +155,8 @@ def workflow_view(context, request):
     except PermissionError:
         raise HTTPForbidden()
     flash(request, _('Done: ${action}.', mapping={'action': request.localizer.translate(t.label)}))
-    return HTTPFound(request.POST.get('next') or request.resource_url(context))
+    return HTTPFound(same_site_url(request, request.POST.get('next'),
+                                   request.resource_url(context)))
 
 
 BULK_ACTIONS = {'publish': _('Publish'), 'withdraw': _('Withdraw'), 'delete': _('Delete')}
