@@ -72,6 +72,8 @@ def includeme(config):
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
     get_content_registry(config.registry)
     configure_deform()
+    from .attachments import upload_tmpstore
+    upload_tmpstore(config.registry)
     config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
     config.scan('.views')
     config.scan('.attachments')
