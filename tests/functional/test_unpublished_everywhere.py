@@ -27,7 +27,8 @@ def test_every_view_of_a_withdrawn_item_is_refused_to_visitors(site, tmp_path):
     form.submit('save')
     transition(staff, DOC, 'withdraw')
     transition(staff, DOC, 'publish')
-    notice = post_notice(staff, title='收支公开', category='财务公开', uploads=[('a.pdf', PDF)],
+    notice = post_notice(staff, title='收支公开', category='财务公开',
+                         uploads=[('a.pdf', PDF)],
                          rows=[{'date': '2026-10-01', 'item': '办公用品', 'expense': '120'}])
     notice_url = notice.location.replace('http://localhost', '')
     with site.root() as root:
