@@ -140,3 +140,16 @@ def test_what_anonymous_visitors_legitimately_use_needs_no_view_permission(probe
     assert app.get(draft + '@@no-such-view', status=404)
     assert '@@login' in app.get(draft, status=302).location
     assert app.get('/sunwu/services/probe-public/').status_int == 200
+
+
+def test_pages_anyone_may_open_under_a_draft_do_not_show_its_title(probe_site):
+    draft = '/sunwu/services/probe-draft/'
+    anonymous, resident = TestApp(probe_site.wsgi), login(probe_site, 'p-resident')
+    pages = [anonymous.get(draft + '@@login'), anonymous.get(draft + '@@logout'),
+             anonymous.get(draft + '@@no-such-view', status=404),
+             anonymous.get(draft + 'no/such/thing', status=404),
+             resident.get(draft, status=403), resident.get(draft + '@@print', status=403)]
+    for res in pages:
+        assert '探针草稿' not in res.text, res.request.url
+        assert '孙吴县' in res.text  # the breadcrumbs above the draft are still there
+    assert '探针草稿' in login(probe_site, 'p-staff').get(draft + '@@no-such-view', status=404)
