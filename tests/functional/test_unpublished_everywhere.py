@@ -67,3 +67,16 @@ def test_every_view_of_a_draft_service_is_refused_to_visitors(demo):
     staff = login(demo, 'county-staff')
     for url in urls:
         assert staff.get(url).status_int == 200, url
+
+
+def test_a_draft_successor_is_not_named_on_the_public_document(site, tmp_path):
+    staff = staff_of_xingfu(site, tmp_path)
+    document_form(staff).submit('publish')
+    document_form(staff, title='新值班制度（草稿）').submit('save')
+    with site.root() as root:
+        newer = [d for d in find(root, SECTION).values() if d.state == 'draft'][0]
+        find(root, DOC).superseded_by = newer.__name__
+    anonymous = TestApp(site.wsgi)
+    for url in (DOC, DOC + '@@print'):
+        assert '新值班制度（草稿）' not in anonymous.get(url).text, url
+        assert '新值班制度（草稿）' in staff.get(url).text, url

@@ -38,7 +38,7 @@ def metadata_rows(fields, section, request):
     if status == REPEALED and fields.get('repealed_date'):
         rows.append((_('Repeal date'), _iso(fields['repealed_date']), None))
     newer = section.get(fields.get('superseded_by') or '') if section is not None else None
-    if isinstance(newer, Document):
+    if isinstance(newer, Document) and request.has_permission('view', newer):
         rows.append((_('Superseded by'), newer.title, request.resource_url(newer)))
     return rows
 
