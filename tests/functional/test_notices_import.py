@@ -8,6 +8,7 @@ from conftest import DEMO_FILE
 from helpers import find
 from notices_support import XINGFU, add_notice, pdf_bytes
 from shequ.cli.loader import LoadError
+from shequ.clock import local
 from shequ.content.attachments import Attachment
 
 NOTICES_FILE = DEMO_FILE  # the demo notices live in config/demo.yaml
@@ -67,7 +68,7 @@ def test_imported_body_is_sanitised_and_table_read(site, tmp_path):
         assert notice.body == '<p>收支明细</p>'
         assert notice.pinned and notice.is_public()
         assert notice.totals() == (Decimal('100.50'), Decimal('20.00'), Decimal('80.50'))
-        assert notice.publish_at.isoformat().startswith('2026-10-01')
+        assert local(notice.publish_at).isoformat().startswith('2026-10-01T00:00')  # China time
 
 
 def test_an_unknown_category_in_the_file_names_the_entry(site, tmp_path):

@@ -87,6 +87,8 @@ def includeme(config):
     extensions = get_extensions(config.registry)
     config.action(None, lambda: check_sections_declared(extensions), order=1)
     configure_deform()
+    from .attachments import upload_tmpstore
+    upload_tmpstore(config.registry)
     config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
     config.scan('.views')
     config.scan('.home')

@@ -10,6 +10,7 @@ import deform
 from persistent import Persistent
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import FileResponse, Response
+from pyramid.threadlocal import get_current_registry
 from pyramid.view import view_config
 from ZODB.blob import Blob
 
@@ -17,6 +18,7 @@ from ..clock import utcnow
 from ..i18n import _
 from . import Content
 from .extract import extract_text
+from .tmpstore import make_tmpstore
 
 DEFAULT_MAX_MB = 20
 # extension → (content type, magic-byte prefixes the file must start with)
@@ -77,7 +79,8 @@ class Attachment(Persistent):
 
 def max_bytes(registry):
     """The upload limit from `shequ.max_upload_mb`."""
-    return int(float(registry.settings.get('shequ.max_upload_mb', DEFAULT_MAX_MB)) * 1024 * 1024)
+    settings = registry.settings or {}
+    return int(float(settings.get('shequ.max_upload_mb', DEFAULT_MAX_MB)) * 1024 * 1024)
 
 
 def check_upload(filename, data, limit, kinds=ALL_KINDS):
@@ -123,28 +126,28 @@ class UploadValidator:
             raise colander.Invalid(node, error)
 
 
-class MemoryTmpStore(dict):
-    """deform keeps an upload here between a failed validation and the next try."""
-
-    MAX_ITEMS = 200
-
-    def __setitem__(self, key, value):
-        if len(self) >= self.MAX_ITEMS:
-            self.pop(next(iter(self)))
-        super().__setitem__(key, value)
-
-    def preview_url(self, uid):
-        return None
+def upload_tmpstore(registry):
+    """The shared on-disk store of uploads awaiting a form's next try (made by `includeme`)."""
+    store = getattr(registry, 'upload_tmpstore', None)
+    if store is None:
+        store = registry.upload_tmpstore = make_tmpstore(registry.settings or {},
+                                                         max_bytes(registry) + 1)
+    return store
 
 
-TMPSTORE = MemoryTmpStore()
+@colander.deferred
+def _upload_widget(node, kw):
+    """deform keeps a pending upload in the shared store (the schema is bound per request)."""
+    request = kw.get('request')
+    registry = request.registry if request is not None else get_current_registry()
+    return deform.widget.FileUploadWidget(upload_tmpstore(registry))
 
 
 def upload_node(name, title, kinds=ALL_KINDS, **kw):
     """A file-upload schema node accepting `kinds` (extensions) up to the size limit."""
     kw.setdefault('missing', None)
     return colander.SchemaNode(deform.FileData(), name=name, title=title,
-                               widget=deform.widget.FileUploadWidget(TMPSTORE),
+                               widget=_upload_widget,
                                validator=UploadValidator(kinds), **kw)
 
 
@@ -179,8 +182,6 @@ def content_disposition(att):
 @view_config(context=Content, name='download', permission='view')
 def download_view(context, request):
     """Serve `@@download/<id>[/<name>]` with its stored type and a safe file name."""
-    from .views import check_visible
-    check_visible(context, request)
     if not request.subpath:
         raise HTTPNotFound()
     att = find_attachment(context, request.subpath[0])

@@ -1,4 +1,5 @@
 """A small form-view base on deform + colander: a schema, buttons, one method per button."""
+from datetime import timezone
 from importlib.resources import files
 
 import colander
@@ -6,7 +7,7 @@ import deform
 from pyramid.i18n import get_localizer
 from pyramid.threadlocal import get_current_request
 
-from ..clock import CHINA_TZ
+from ..clock import CHINA_TZ, local
 from ..i18n import _
 
 
@@ -29,7 +30,11 @@ def csrf_node(request):
 
 
 class LocalDateTime(colander.DateTime):
-    """A datetime typed as China time in a `datetime-local` input (no seconds, no zone)."""
+    """A datetime typed as China time in a `datetime-local` input (no seconds, no zone).
+
+    What is typed without a zone is China time; what is stored is timezone-aware UTC (as
+    `clock` says every stored time is); forms show it in China time again.
+    """
 
     def __init__(self):
         super().__init__(default_tzinfo=CHINA_TZ)
@@ -37,7 +42,13 @@ class LocalDateTime(colander.DateTime):
     def serialize(self, node, appstruct):
         if appstruct is colander.null or appstruct is None:
             return colander.null
-        return appstruct.astimezone(CHINA_TZ).strftime('%Y-%m-%dT%H:%M')
+        return local(appstruct).strftime('%Y-%m-%dT%H:%M')
+
+    def deserialize(self, node, cstruct):
+        value = super().deserialize(node, cstruct)
+        if value is colander.null or value is None:
+            return value
+        return value.astimezone(timezone.utc)
 
 
 def datetime_node(name, title, description=''):

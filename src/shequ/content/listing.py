@@ -1,19 +1,21 @@
 """Listing helpers shared by every content kind: visibility filter, pagination, panels."""
 from ..extensions import TenantPanel, get_extensions
 from ..paging import PAGE_SIZE, Page, page_number  # noqa: F401 — kinds import them from here
+from ..security.roles import publicly_visible
 
 
 def visible_items(section, request, now=None):
     """Items of `section` the requester may see: public ones, or all for editors.
 
-    A content kind may lend a section more items than it stores (inherited standard
-    services): it registers a lister with `config.add_section_listing`.
+    The same rule as the ACL's `view` (`security.roles.acl_for`), asked once per section
+    rather than once per item. A content kind may lend a section more items than it stores
+    (inherited standard services): it registers a lister with `config.add_section_listing`.
     """
     lister = get_extensions(request.registry).section_listings.get(section.__name__)
     items = lister(section, request) if lister is not None else list(section.values())
     can_see_all = request.has_permission('view_unpublished', section)
     return [item for item in items
-            if getattr(item, 'type_name', None) and (can_see_all or item.is_public(now))]
+            if getattr(item, 'type_name', None) and (can_see_all or publicly_visible(item, now))]
 
 
 def add_section_listing(config, section_name, func):

@@ -5,6 +5,7 @@ from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound, HTT
 from pyramid.view import view_config
 
 from ..i18n import _, flash
+from ..security.redirects import same_site_url
 from ..tree import Section
 from . import Content, DRAFT, PUBLISHED, get_content_registry
 from .forms import FormView, datetime_node
@@ -24,15 +25,8 @@ def section_view(context, request):
     return {'page': Page(items, page_number(request))}
 
 
-def check_visible(item, request):
-    """Refuse an item that is not public to anyone who may not see unpublished work."""
-    if not item.is_public() and not request.has_permission('view_unpublished', item):
-        raise HTTPForbidden()
-
-
 @view_config(context=Content, renderer='templates/item.pt')
 def item_view(context, request):
-    check_visible(context, request)
     return {'item': context, 'workflow': workflow_box(context, request)}
 
 
@@ -158,7 +152,8 @@ def workflow_view(context, request):
     except PermissionError:
         raise HTTPForbidden()
     flash(request, _('Done: ${action}.', mapping={'action': request.localizer.translate(t.label)}))
-    return HTTPFound(request.POST.get('next') or request.resource_url(context))
+    return HTTPFound(same_site_url(request, request.POST.get('next'),
+                                   request.resource_url(context)))
 
 
 BULK_ACTIONS = {'publish': _('Publish'), 'withdraw': _('Withdraw'), 'delete': _('Delete')}

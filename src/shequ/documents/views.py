@@ -6,7 +6,7 @@ from pyramid.view import view_config
 from ..content.attachments import download_url
 from ..content.listing import Page, page_number, visible_items
 from ..content.qr import qr_svg
-from ..content.views import check_visible, workflow_box
+from ..content.views import workflow_box
 from ..i18n import _
 from ..tree import Section, find_tenant
 from . import (CURRENT, DOC_TYPES, REPEALED, STATUS_LABELS, STATUSES, SUB_TYPE_LABELS,
@@ -38,7 +38,7 @@ def metadata_rows(fields, section, request):
     if status == REPEALED and fields.get('repealed_date'):
         rows.append((_('Repeal date'), _iso(fields['repealed_date']), None))
     newer = section.get(fields.get('superseded_by') or '') if section is not None else None
-    if isinstance(newer, Document):
+    if isinstance(newer, Document) and request.has_permission('view', newer):
         rows.append((_('Superseded by'), newer.title, request.resource_url(newer)))
     return rows
 
@@ -104,7 +104,6 @@ def documents_section(context, request):
 @view_config(context=Document, renderer='templates/document.pt')
 def document_view(context, request):
     """The document: facts, attachment, text, revision count and links."""
-    check_visible(context, request)
     att = context.attachment
     return {'item': context, 'workflow': workflow_box(context, request),
             'rows': metadata_rows(context.snapshot(), context.__parent__, request),
@@ -116,7 +115,6 @@ def document_view(context, request):
 @view_config(context=Document, name='print', renderer='templates/print.pt', permission='view')
 def print_view(context, request):
     """The document on an A4 page without navigation, with a QR code of its address."""
-    check_visible(context, request)
     return {'item': context,
             'rows': metadata_rows(context.snapshot(), context.__parent__, request),
             'qr': qr_svg(request.resource_url(context)), 'doc_macros': doc_macros()}

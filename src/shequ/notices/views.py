@@ -7,7 +7,7 @@ from pyramid.view import view_config
 from ..content.attachments import attachment_from_upload, download_url, find_attachment
 from ..content.listing import Page, page_number, visible_items
 from ..content.qr import qr_png
-from ..content.views import AddView, EditView, check_visible, workflow_box
+from ..content.views import AddView, EditView, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
 from ..tree.ops import modify
@@ -49,7 +49,6 @@ def attachment_rows(item, request):
 @view_config(context=Notice, renderer='templates/notice.pt', permission='view')
 def notice_view(context, request):
     """A notice with its text, table, attachments and bulletin-board QR code."""
-    check_visible(context, request)
     return {'item': context, 'workflow': workflow_box(context, request),
             'attachments': attachment_rows(context, request), 'totals': context.totals(),
             'can_edit': request.has_permission('edit', context)}
@@ -58,7 +57,6 @@ def notice_view(context, request):
 @view_config(context=Notice, name='print', renderer='templates/print.pt', permission='view')
 def print_view(context, request):
     """The A4 sheet posted on the physical bulletin board, with its QR code (码上公开)."""
-    check_visible(context, request)
     png = qr_png(request.resource_url(context), scale=BOARD_QR_SCALE)
     return {'item': context, 'totals': context.totals(),
             'qr_src': 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')}

@@ -34,6 +34,9 @@ def includeme(config):
         httponly=True, samesite='Lax', timeout=SESSION_MAX_AGE, reissue_time=600,
         max_age=None))
     config.set_security_policy(SecurityPolicy())
+    # every view needs `view` unless it says otherwise; the ACL grants `view` on unpublished
+    # items only to those who may see them (exception and static views are exempt)
+    config.set_default_permission('view')
     config.set_default_csrf_options(require_csrf=True)
     config.include('.audit')
     config.scan('.views')

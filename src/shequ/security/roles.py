@@ -85,15 +85,32 @@ def _governing_node(context):
     return None
 
 
+def publicly_visible(context, now=None):
+    """Whether every content item from `context` up to its tenant is public now.
+
+    Anything with an `is_public()` between a context and its tenant is a content item (or a
+    proxy of one); an attachment, revision or any view of an item shares its item's fate.
+    """
+    for node in lineage(context):
+        if isinstance(node, (Tenant, Root)):
+            return True
+        is_public = getattr(node, 'is_public', None)
+        if is_public is not None and not is_public(now):
+            return False
+    return True
+
+
 def acl_for(context):
     """The ACL of the tenant governing `context`, built from grants along its lineage.
 
     The nearest tenant's ACL is authoritative (it ends with a deny-all), so settings such as
     `require_review` are taken from the tenant where the work happens, not where a role
-    was granted.
+    was granted. The workflow state decides who may `view`: everyone while every content
+    item of the lineage is public, else only the roles that may see unpublished work.
     """
     node = _governing_node(context)
-    acl = [(Allow, Everyone, 'view')]
+    public = publicly_visible(context)
+    acl = [(Allow, Everyone, 'view')] if public else []
     if node is None:
         return acl + [(Deny, Everyone, ALL_PERMISSIONS)]
     review = bool(effective_setting(node, 'require_review', False))
@@ -103,6 +120,8 @@ def acl_for(context):
         for role, perms in ROLE_PERMISSIONS.items():
             if role == 'staff' and review:
                 perms = perms - {'publish'}
+            if not public and 'view_unpublished' not in perms:
+                perms = perms - {'view'}
             acl.append((Allow, role_principal(role, holder), tuple(sorted(perms))))
     acl.append((Allow, Authenticated, 'authenticated'))
     acl.append((Deny, Everyone, ALL_PERMISSIONS))

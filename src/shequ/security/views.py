@@ -1,35 +1,21 @@
 """Login, logout, the forbidden page, members (role grants) and the audit log."""
-from urllib.parse import urlsplit
-
 from pyramid.httpexceptions import HTTPFound
-from pyramid.security import forget, remember
+from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
 from ..i18n import _, flash
 from ..paging import Page, page_number
 from ..tree import Root, Tenant, find_root, tenant_path
 from .audit import ACTION_LABELS, get_audit_log, newest, record
+from .redirects import same_site_url
 from .roles import ROLES, grant, grants_of, normalise_role, revoke
 from .users import User, find_user, get_users
 
 MIN_PASSWORD = 8
 
 
-def safe_came_from(request, came_from, fallback):
-    """Only follow redirects back into this site (no //host, no /\\host, no other origin)."""
-    if not came_from:
-        return fallback
-    came_from = came_from.replace('\\', '/')
-    target, here = urlsplit(came_from), urlsplit(request.application_url)
-    if came_from.startswith('//') or any(ord(c) < 32 for c in came_from):
-        return fallback
-    if target.scheme in ('', here.scheme) and target.netloc in ('', here.netloc) and (
-            target.netloc or came_from.startswith('/')):
-        return came_from
-    return fallback
-
-
-@view_config(name='login', renderer='templates/login.pt', require_csrf=True)
+@view_config(name='login', renderer='templates/login.pt', require_csrf=True,
+             permission=NO_PERMISSION_REQUIRED)
 def login_view(context, request):
     came_from = request.params.get('came_from') or request.referer or ''
     if came_from.rstrip('/').endswith('@@login'):
@@ -46,7 +32,7 @@ def login_view(context, request):
             request.session.invalidate()
             headers = remember(request, user.login)
             flash(request, _('Welcome, ${name}.', mapping={'name': user.name}))
-            return HTTPFound(safe_came_from(request, came_from, request.resource_url(context)),
+            return HTTPFound(same_site_url(request, came_from, request.resource_url(context)),
                              headers=headers)
         elif user is not None and user.is_locked():
             message = _('This account is locked after too many wrong passwords. '
@@ -57,7 +43,7 @@ def login_view(context, request):
     return {'came_from': came_from, 'message': message, 'login': login}
 
 
-@view_config(name='logout', renderer='templates/logout.pt')
+@view_config(name='logout', renderer='templates/logout.pt', permission=NO_PERMISSION_REQUIRED)
 def logout_view(context, request):
     if request.method == 'POST':
         headers = forget(request)

@@ -5,7 +5,7 @@ from pyramid.view import view_config
 
 from ..content.forms import FormView
 from ..content.qr import qr_svg
-from ..content.views import check_visible, workflow_box
+from ..content.views import workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
 from . import Service
@@ -44,14 +44,12 @@ def _page(item, request, workflow=None):
 @view_config(context=Service, renderer='templates/service.pt', permission='view')
 def service_view(context, request):
     """A service guide stored in this tenant's catalogue."""
-    check_visible(context, request)
     return _page(context, request, workflow_box(context, request))
 
 
 @view_config(context=InheritedService, renderer='templates/service.pt', permission='view')
 def inherited_view(context, request):
     """A standard from above, merged with this tenant's local fields."""
-    check_visible(context, request)
     return _page(context, request)
 
 
@@ -60,7 +58,6 @@ def inherited_view(context, request):
              permission='view')
 def print_view(context, request):
     """A clean A4 guide with the QR code of the page."""
-    check_visible(context, request)
     values = _page(context, request)
     values['qr'] = qr_svg(request.resource_url(context))
     return values

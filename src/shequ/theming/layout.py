@@ -84,11 +84,17 @@ class Layout:
 
     @reify
     def breadcrumbs(self):
-        """(title, url) from the platform home down to the current context."""
+        """(title, url) from the platform home down to the current context.
+
+        They stop above the first node the requester may not view, so a page that any
+        visitor may open under a draft (404, login, forbidden) does not show its title.
+        """
         if self.context is None:
             return []
         crumbs = []
         for node in reversed(list(lineage(self.context))):
+            if not self.can('view', node):
+                break
             title = self.translate(getattr(node, 'title', node.__name__) or '')
             crumbs.append((title, self.url(node)))
         return crumbs

@@ -1,0 +1,19 @@
+"""Where a posted `came_from` or `next` may send a browser: only back into this site."""
+from urllib.parse import urlsplit
+
+
+def same_site_url(request, url, fallback):
+    """`url` if it stays on this site (a path, or this very origin), else `fallback`.
+
+    Refuses `//host`, `/\\host`, other schemes and hosts, and control characters.
+    """
+    if not url:
+        return fallback
+    url = url.replace('\\', '/')
+    target, here = urlsplit(url), urlsplit(request.application_url)
+    if url.startswith('//') or any(ord(c) < 32 for c in url):
+        return fallback
+    if target.scheme in ('', here.scheme) and target.netloc in ('', here.netloc) and (
+            target.netloc or url.startswith('/')):
+        return url
+    return fallback
