@@ -14,6 +14,7 @@ from helpers import add_draft, add_user, login
 from shequ.clock import utcnow
 from shequ.content import PUBLISHED, Content
 from shequ.content.listing import visible_items
+from shequ.extensions import get_extensions
 from shequ.security.policy import SecurityPolicy
 from shequ.security.users import find_user
 from shequ.services.inherit import proxy
@@ -85,7 +86,7 @@ def test_listings_agree_with_the_acl_item_by_item(probe_site, who):
             for part in tenant.strip('/').split('/'):
                 node = node[part]
             for section in node.sections():
-                lister = probe_site.registry.section_listings.get(section.__name__)
+                lister = get_extensions(probe_site.registry).section_listings.get(section.__name__)
                 items = lister(section, request) if lister else list(section.values())
                 shown = {i.__name__ for i in visible_items(section, request)}
                 for item in items:

@@ -95,7 +95,8 @@ def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
         site.close()
 
 
-LATER_STEPS = ['security.append_only_audit_logs', 'search.append_only_journal']
+LATER_STEPS = ['security.append_only_audit_logs', 'content.times_in_utc',
+               'search.append_only_journal']
 
 
 def legacy(generation):
@@ -154,7 +155,7 @@ def test_legacy_audit_logs_and_journal_are_converted_by_evolve(tmp_path):
     from shequ.security.audit import AuditLog, get_audit_log, newest
 
     def make_old(root):
-        for name in LATER_STEPS:
+        for name in ('security.append_only_audit_logs', 'search.append_only_journal'):
             del root.evolved[name]
         county = root['sunwu']
         del county.audit
@@ -166,7 +167,8 @@ def test_legacy_audit_logs_and_journal_are_converted_by_evolve(tmp_path):
         del root.changes
         root.search_journal = IndexJournal()
     stored_site(tmp_path, make_old)
-    assert [s.name for s in refused(tmp_path).steps] == LATER_STEPS
+    assert [s.name for s in refused(tmp_path).steps] == ['security.append_only_audit_logs',
+                                                         'search.append_only_journal']
     assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
     site = Site(tmp_path)
     try:
@@ -177,5 +179,26 @@ def test_legacy_audit_logs_and_journal_are_converted_by_evolve(tmp_path):
             assert root.changes.end == 1                 # one entry: every county
         res = site.app.get('/sunwu/@@search.json', params={'q': '低保'}).json
         assert '/sunwu/services/dibao' in [r['path'] for r in res['results']]
+    finally:
+        site.close()
+
+
+def test_china_time_stamps_stored_by_older_forms_become_utc(tmp_path):
+    from datetime import datetime, timezone
+    from shequ.clock import CHINA_TZ
+
+    def make_old(root):
+        del root.evolved['content.times_in_utc']
+        item = root['sunwu']['services']['dibao']
+        item.publish_at = datetime(2026, 12, 1, 8, 0, tzinfo=CHINA_TZ)
+    stored_site(tmp_path, make_old)
+    assert [s.name for s in refused(tmp_path).steps] == ['content.times_in_utc']
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    site = Site(tmp_path)
+    try:
+        with site.root() as root:
+            stamp = root['sunwu']['services']['dibao'].publish_at
+            assert stamp == datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc)
+            assert stamp.utcoffset().total_seconds() == 0
     finally:
         site.close()

@@ -74,6 +74,30 @@ def check_sections_declared(extensions):
                                      % (what, section))
 
 
+TIME_FIELDS = ('publish_at', 'expire_at', 'created', 'modified')
+
+
+def evolve_times_to_utc(root, registry):
+    """Stored times of every item in UTC (forms once stored China time, +08:00).
+
+    The same instant either way, so nothing a visitor sees changes; a naive time (never
+    written by this code) is taken as UTC, as `clock.local` reads it.
+    """
+    from datetime import timezone
+    from ..tree import walk_tenants
+    for tenant in walk_tenants(root):
+        for section in tenant.sections():
+            for item in section.values():
+                for name in TIME_FIELDS:
+                    value = getattr(item, name, None) if isinstance(item, Content) else None
+                    if value is None:
+                        continue
+                    utc = (value.replace(tzinfo=timezone.utc) if value.tzinfo is None
+                           else value.astimezone(timezone.utc))
+                    if utc.tzinfo is not value.tzinfo or utc.utcoffset() != value.utcoffset():
+                        setattr(item, name, utc)
+
+
 def includeme(config):
     """Register the content directives, deform's renderer and assets, and generic views."""
     from ..extensions import get_extensions
@@ -83,6 +107,7 @@ def includeme(config):
     config.add_directive('add_section_listing', add_section_listing)
     config.add_directive('add_tenant_panel', add_tenant_panel)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
+    config.add_evolution_step(evolve_times_to_utc, name='content.times_in_utc')
     # after every registration (a later order): a kind must declare the section it uses
     extensions = get_extensions(config.registry)
     config.action(None, lambda: check_sections_declared(extensions), order=1)
