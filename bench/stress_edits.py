@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(HERE, 'src'))
 
 from shequ import main  # noqa: E402
 from shequ.cli import load_file  # noqa: E402
+from shequ.content import get_content_registry  # noqa: E402
 from shequ.security import User, get_users, grant  # noqa: E402
 from shequ.tree import get_root  # noqa: E402
 from shequ.tree.ops import add  # noqa: E402
@@ -60,7 +61,7 @@ def prepare(app, sessions):
     tm = transaction.TransactionManager()
     conn = db.open(transaction_manager=tm)
     with tm:
-        root = get_root(conn, create=True)
+        root = get_root(conn, create=True, registry=app.registry)
         load_file(app.registry, root, os.path.join(HERE, 'config', 'demo.yaml'))
     paths = []
     with tm:
@@ -69,7 +70,7 @@ def prepare(app, sessions):
         for name in COMMUNITY:
             tenant = tenant[name]
         users = get_users(root, create=True)
-        content = app.registry.content
+        content = get_content_registry(app.registry)
         for i in range(sessions):
             login = 'staff%d' % i
             users.add(User(login, '工作人员%d' % i, PASSWORD))

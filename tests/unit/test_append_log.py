@@ -89,3 +89,34 @@ def test_writers_appending_several_entries_each_never_conflict(tmp_path):
         log = conn.root()['log']
         assert len(list(log)) == log.end == 60 * 3 + sum(i % 11 for i in range(60))
     db.close()
+
+
+def test_a_seal_of_part_of_what_another_writer_found_is_merged(tmp_path):
+    """Four writers whose views of the head differ: every entry kept, positions stable."""
+    db = open_db(tmp_path)
+    with db.transaction() as conn:
+        conn.root()['log'] = AppendLog(page_size=4)
+        conn.root()['log'].extend(['x0', 'x1', 'x2'])
+    tms = [transaction.TransactionManager() for _ in range(4)]
+    a, b, c, d = [db.open(transaction_manager=tm) for tm in tms]
+
+    def log(conn):
+        return conn.root()['log']
+    tms[0].begin(), tms[1].begin()
+    log(a).append('a')
+    log(b).append('b')
+    tms[0].commit()                  # head: x0 x1 x2 a
+    tms[3].begin()
+    log(d).append('d')               # d found the full head: it seals those four
+    tms[1].commit()                  # head: x0 x1 x2 a b (merged, longer than a page)
+    tms[2].begin()
+    log(c).append('c')               # c found five entries: it seals all five
+    tms[3].commit()                  # d's seal of four merged with b's entry
+    with db.transaction() as conn:
+        seen = conn.root()['log'].since(0)
+    tms[2].commit()                  # c's seal of five merged with d's state
+    with db.transaction() as conn:
+        final = conn.root()['log'].since(0)
+    assert [e for _p, e in final] == ['x0', 'x1', 'x2', 'a', 'b', 'd', 'c']
+    assert final[:len(seen)] == seen             # nothing committed ever moved
+    db.close()

@@ -53,24 +53,24 @@ class LogHead(Persistent):
         return self.base + len(self.entries)
 
     def _p_resolveConflict(self, old, committed, new):
-        """Merge two transactions' appends: committed's entries first, then new's."""
+        """Merge two transactions' appends: committed's entries first, then new's.
+
+        `old` is the state `new`'s transaction started from. Either side may have sealed
+        a prefix of those old entries into a page (never anything else: see `append`);
+        the result takes the further seal, and keeps every committed entry's position.
+        """
         base, size = old['base'], len(old['entries'])
-
-        def additions(state):
-            if state['base'] == base:              # appended only
-                return state['entries'][size:]
-            if state['base'] == base + size:      # sealed exactly the old entries, then appended
-                return state['entries']
-            raise ConflictError('the log head was sealed more than once')
-
+        cb, nb = committed['base'], new['base']
+        if not base <= nb <= base + size or cb < base:
+            raise ConflictError('the log head changed in a way appends cannot explain')
+        added = new['entries'][base + size - nb:]           # new's own entries
         merged = dict(committed)
-        if committed['base'] == base and new['base'] != base:
-            merged['base'], merged['prev'] = new['base'], new['prev']
-            merged['entries'] = additions(committed) + additions(new)
-        elif committed['base'] == base:
-            merged['entries'] = old['entries'] + additions(committed) + additions(new)
-        else:
-            merged['entries'] = additions(committed) + additions(new)
+        if cb >= nb:
+            merged['entries'] = committed['entries'] + added
+        else:                                                # new sealed further
+            merged['base'], merged['prev'] = nb, new['prev']
+            merged['entries'] = (old['entries'][nb - base:]
+                                 + committed['entries'][base + size - cb:] + added)
         return merged
 
 
