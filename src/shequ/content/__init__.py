@@ -12,6 +12,10 @@ PUBLISHED = 'published'
 WITHDRAWN = 'withdrawn'
 
 
+# what every item has besides its kind's fields
+BOOKKEEPING = ('state', 'publish_at', 'expire_at', 'creator', 'pending_edit')
+
+
 class Content(Persistent):
     """Base of every content item: title, times, creator, workflow state."""
 
@@ -20,6 +24,7 @@ class Content(Persistent):
     type_name = None
     # fields a form or import may set; subclasses extend
     fields = ('title',)
+    pending_edit = None     # an edit awaiting review (content.review)
 
     def __init__(self, **kw):
         now = utcnow()
@@ -36,12 +41,12 @@ class Content(Persistent):
         """Set known fields from `kw`; returns the names that changed."""
         changed = []
         for name, value in kw.items():
-            if name not in self.fields and name not in ('state', 'publish_at', 'expire_at', 'creator'):
+            if name not in self.fields and name not in BOOKKEEPING:
                 raise TypeError('%s has no field %r' % (type(self).__name__, name))
             if getattr(self, name, None) != value:
                 setattr(self, name, value)
                 changed.append(name)
-        if changed:
+        if set(changed) - {'pending_edit'}:     # a proposal changes nothing residents see
             self.modified = utcnow()
         return changed
 
@@ -116,6 +121,7 @@ def includeme(config):
     upload_tmpstore(config.registry)
     config.add_static_view('_deform', 'deform:static', cache_max_age=3600)
     config.scan('.views')
+    config.scan('.review')
     config.scan('.home')
     config.scan('.attachments')
     config.scan('.qr')

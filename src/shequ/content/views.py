@@ -12,6 +12,7 @@ from .forms import FormView, datetime_node
 from .listing import Page, page_number, visible_items
 from .naming import unique_name
 from ..tree.ops import add, modify, remove
+from .review import edit, pending_edit, review_form_note
 from .workflow import (STATE_LABELS, WorkflowError, available_transitions, requires_review,
                        transition)
 
@@ -36,7 +37,7 @@ def workflow_box(item, request):
         return None
     return {'state': STATE_LABELS.get(item.state, item.state),
             'transitions': available_transitions(item, request),
-            'public': item.is_public()}
+            'public': item.is_public(), 'pending': pending_edit(item)}
 
 
 def with_times(schema):
@@ -112,22 +113,28 @@ class EditView(FormView):
         if self.ctype is None:
             raise HTTPNotFound()
         self.title = _('Edit')
+        self.note = review_form_note(context, request)
 
     def schema_factory(self):
         return with_times(self.ctype.schema(validator=_validate_times))
 
     def appstruct(self):
         values = {}
+        pending = pending_edit(self.context) if self.note else None
+        proposed = pending['fields'] if pending else {}
         for node in self.schema_factory().children:
             if isinstance(node.typ, deform.FileData):
                 continue  # a stored file is not an upload; the form starts empty
-            value = getattr(self.context, node.name, None)
+            value = proposed.get(node.name, getattr(self.context, node.name, None))
             values[node.name] = colander.null if value is None else value
         return values
 
     def save_success(self, appstruct):
-        modify(self.context, self.request, **appstruct)
-        flash(self.request, _('Saved.'))
+        if edit(self.context, self.request, appstruct):
+            flash(self.request, _('Saved.'))
+        else:
+            flash(self.request, _('Your edit awaits review: residents see it once a reviewer '
+                                  'approves it.'))
         return HTTPFound(self.request.resource_url(self.context))
 
 

@@ -7,10 +7,10 @@ from pyramid.view import view_config
 from ..content.attachments import attachment_from_upload, download_url, find_attachment
 from ..content.listing import Page, page_number, visible_items
 from ..content.qr import qr_png
+from ..content.review import edit
 from ..content.views import AddView, EditView, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
-from ..tree.ops import modify
 from . import CATEGORIES, Notice
 from .feeds import BELOW_COUNT, latest_below
 
@@ -107,8 +107,8 @@ def remove_attachment_view(context, request):
     if att is None:
         raise HTTPNotFound()
     if request.method == 'POST' and request.POST.get('confirm') == 'yes':
-        modify(context, request,
-               attachments=tuple(a for a in context.attachments if a.id != att.id))
+        edit(context, request,
+             {'attachments': tuple(a for a in context.attachments if a.id != att.id)})
         flash(request, _('The attachment ${name} was removed.',
                                 mapping={'name': att.filename}))
         return HTTPFound(request.resource_url(context))

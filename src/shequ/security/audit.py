@@ -16,6 +16,8 @@ ACTION_LABELS = {
     'add-user': _('User created'), 'settings': _('Settings changed'),
     'hide': _('Inherited service hidden'), 'unhide': _('Inherited service shown again'),
     'override': _('Local details of an inherited service changed'),
+    'propose': _('Edit submitted for review'), 'approve-edit': _('Edit approved'),
+    'reject-edit': _('Edit sent back'), 'withdraw-edit': _('Edit awaiting review withdrawn'),
 }
 
 
