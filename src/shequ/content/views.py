@@ -149,7 +149,7 @@ def delete_view(context, request):
     return {'items': [context]}
 
 
-@view_config(context=Content, name='workflow', request_method='POST', permission='view')
+@view_config(context=Content, name='workflow', request_method='POST', permission='view_unpublished')
 def workflow_view(context, request):
     """Apply the transition named in the form."""
     try:

@@ -17,12 +17,21 @@ MAX_ROWS = 500
 MAX_AMOUNT = decimal.Decimal('1000000000')
 
 
+_RANGE = colander.Range(min=0, max=MAX_AMOUNT, min_err=_('An amount cannot be negative.'),
+                        max_err=_('This amount is too large.'))
+
+
+def _valid_amount(node, value):
+    """A finite amount in range: NaN and infinities would break every sum and export."""
+    if not value.is_finite():
+        raise colander.Invalid(node, _('Enter an amount in yuan, such as 1200.50.'))
+    _RANGE(node, value)
+
+
 def _amount(title):
     return colander.SchemaNode(
         colander.Decimal('0.01', rounding=decimal.ROUND_HALF_UP), title=title, missing=None,
-        validator=colander.Range(min=0, max=MAX_AMOUNT,
-                                 min_err=_('An amount cannot be negative.'),
-                                 max_err=_('This amount is too large.')),
+        validator=_valid_amount,
         widget=deform.widget.TextInputWidget(attributes={'inputmode': 'decimal'}))
 
 

@@ -1,5 +1,9 @@
 """Where a posted `came_from` or `next` may send a browser: only back into this site."""
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+# characters a URL may carry as they are; anything else (Chinese in a path, spaces) is
+# percent-encoded, so a Location header never holds text it cannot carry
+URL_SAFE = "/?#[]@!$&'()*+,;=:%~-._"
 
 
 def same_site_url(request, url, fallback):
@@ -15,5 +19,5 @@ def same_site_url(request, url, fallback):
         return fallback
     if target.scheme in ('', here.scheme) and target.netloc in ('', here.netloc) and (
             target.netloc or url.startswith('/')):
-        return url
+        return quote(url, safe=URL_SAFE)
     return fallback

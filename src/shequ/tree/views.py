@@ -5,7 +5,9 @@ from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import exception_view_config, notfound_view_config, view_config
 
+from ..i18n import _
 from . import Root
+from .guard import CONTROL, BadInput
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,42 @@ def bad_csrf_view(exc, request):
     return {}
 
 
+def _neutralise(request):
+    """Let the page layout read the request: drop a query or path it cannot decode."""
+    environ = request.environ
+    try:
+        request.path_info                                   # noqa: B018
+    except UnicodeDecodeError:
+        environ['PATH_INFO'] = '/'
+    try:
+        values = list(request.GET.values())
+    except UnicodeDecodeError:
+        values = None
+    if values is None or any(CONTROL.search(v) for v in values):
+        environ['QUERY_STRING'] = ''
+        for key in [k for k in environ if k.startswith('webob._parsed_query')]:
+            del environ[key]
+
+
+@exception_view_config(BadInput, renderer='templates/badinput.pt')
+def bad_input_view(exc, request):
+    """Input no view may see (bad encoding, control characters, past a limit)."""
+    _neutralise(request)
+    request.response.status = 400
+    log.info('refused input for %s: %s', request.path_url, exc.reason)
+    return {'reason': exc.reason}
+
+
+@exception_view_config(UnicodeDecodeError, renderer='templates/badinput.pt')
+def undecodable_view(exc, request):
+    """Text that is not UTF-8 wherever it is first read: 400, one log line, no traceback."""
+    _neutralise(request)
+    request.response.status = 400
+    log.info('undecodable input for %s', request.path_url)
+    return {'reason': _('The address or the form contains characters that are not valid '
+                        'text (UTF-8).')}
+
+
 @exception_view_config(HTTPBadRequest, renderer='templates/badrequest.pt')
 def bad_request_view(exc, request):
     """Any other refused request, in plain Chinese."""
@@ -45,6 +83,7 @@ def error_view(exc, request):
 def includeme(config):
     """Show the plain error page unless `shequ.debug_errors` is on."""
     from pyramid.settings import asbool
+    config.include('.guard')
     if not asbool(config.registry.settings.get('shequ.debug_errors', False)):
         config.add_exception_view(error_view, context=Exception,
                                   renderer='shequ:tree/templates/error.pt')
