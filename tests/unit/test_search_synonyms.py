@@ -58,3 +58,13 @@ def test_a_bad_county_list_is_not_stored():
     with pytest.raises(SynonymError):
         set_county_synonyms(county, '孤零零')
     assert not getattr(county, 'search_synonyms', '')
+
+
+def test_a_county_list_past_its_limits_is_refused_with_the_line():
+    import pytest
+    from shequ.search.synonyms import SynonymError, parse_synonyms
+    with pytest.raises(SynonymError) as info:
+        parse_synonyms('低保 最低生活保障\n' + ' '.join('词%d' % i for i in range(30)), strict=True)
+    assert info.value.errors == [(2, 'at most 20 terms of at most 30 characters')]
+    with pytest.raises(SynonymError):
+        parse_synonyms('\n'.join('甲%d 乙%d' % (i, i) for i in range(3001)), strict=True)

@@ -27,13 +27,22 @@ class SynonymError(ValueError):
         self.errors = errors
 
 
+MAX_GROUPS = 3000        # groups in one list
+MAX_TERMS = 20           # terms in one group
+MAX_TERM_CHARS = 30      # characters in one term
+
+
 def parse_synonyms(text, strict=False):
     """The groups of a synonym list as tuples, official term first.
 
     Bad lines are skipped, or raise SynonymError when `strict`.
     """
     groups, errors = [], []
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = text.splitlines()
+    if sum(1 for line in lines if line.split('#', 1)[0].strip()) > MAX_GROUPS:
+        errors.append((MAX_GROUPS + 1, 'at most %d groups' % MAX_GROUPS))
+        lines = lines[:MAX_GROUPS]
+    for number, line in enumerate(lines, 1):
         line = line.split('#', 1)[0].strip()
         if not line:
             continue
@@ -45,6 +54,10 @@ def parse_synonyms(text, strict=False):
                 continue
             terms += [t for t in SEPARATORS.split(rest) if t]
         terms = list(dict.fromkeys(fold(t) for t in terms))
+        if len(terms) > MAX_TERMS or any(len(t) > MAX_TERM_CHARS for t in terms):
+            errors.append((number, 'at most %d terms of at most %d characters'
+                           % (MAX_TERMS, MAX_TERM_CHARS)))
+            continue
         if len(terms) < 2:
             errors.append((number, 'a group needs at least two terms'))
             continue
