@@ -16,6 +16,7 @@ ACTION_LABELS = {
     'add-user': _('User created'), 'settings': _('Settings changed'),
     'hide': _('Inherited service hidden'), 'unhide': _('Inherited service shown again'),
     'override': _('Local details of an inherited service changed'),
+    'login-refused': _('Login refused'),
 }
 
 
