@@ -45,4 +45,5 @@ def includeme(config):
     config.set_default_permission('view')
     config.set_default_csrf_options(require_csrf=True)
     config.include('.audit')
+    config.include('.headers')
     config.scan('.views')
