@@ -88,3 +88,49 @@ def test_another_worker_process_finishes_the_form_with_the_pending_file(tmp_path
     assert out.returncode == 0, out.stderr[-2000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result == {'status': 302, 'filename': 'roster.pdf', 'pdf': True}
+
+
+def post_with_uid(app, section, uid):
+    """The add form of a document in `section`, sent with no file but `uid` (as if learnt)."""
+    form = app.get(section + '/@@add?type=document').forms['deform']
+    form['title'], form['doc_type'], form['effective_date'] = '值班制度', 'work_rules', '2024-03-01'
+    fields = []
+    for name, value in form.submit_fields('save'):
+        fields.append((name, value))
+        if name == 'upload':
+            fields.append(('uid', uid))
+    return app.post(section + '/@@add?type=document', fields,
+                    content_type='multipart/form-data', expect_errors=True)
+
+
+def attached(site, path):
+    with site.root() as root:
+        doc = find(root, path)
+        return doc is not None and doc.attachment is not None
+
+
+def test_staff_of_another_tenant_who_post_the_uid_do_not_get_the_file(site, tmp_path):
+    from helpers import add_user, login
+    uid = failed_with_a_file(staff_of_xingfu(site, tmp_path))['uid'].value
+    with site.root() as root:
+        add_user(root, 'chen', 'staff', '/sunwu/qingxi/chaoyang')
+    other = '/sunwu/qingxi/chaoyang/documents'
+    post_with_uid(login(site, 'chen'), other, uid)
+    assert not attached(site, other + '/zhi-ban-zhi-du')
+
+
+def test_another_user_of_the_same_tenant_does_not_get_the_file_either(site, tmp_path):
+    from helpers import add_user, login
+    uid = failed_with_a_file(staff_of_xingfu(site, tmp_path))['uid'].value
+    with site.root() as root:
+        add_user(root, 'zhou', 'staff', '/sunwu/qingxi/xingfu')
+    post_with_uid(login(site, 'zhou'), SECTION, uid)
+    assert not attached(site, SECTION + '/zhi-ban-zhi-du')
+
+
+def test_the_uploader_still_gets_the_file_back_by_its_uid(site, tmp_path):
+    staff = staff_of_xingfu(site, tmp_path)
+    uid = failed_with_a_file(staff)['uid'].value
+    assert len(uid) >= 24                 # from `secrets`, not deform's 10 characters
+    post_with_uid(staff, SECTION, uid)
+    assert attached(site, SECTION + '/zhi-ban-zhi-du')

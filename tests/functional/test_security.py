@@ -54,26 +54,6 @@ def test_wrong_password_says_so_and_keeps_login(demo):
     assert res.forms['login-form']['login'].value == 'wang'
 
 
-def test_five_wrong_passwords_lock_the_account(demo):
-    with demo.root() as root:
-        add_user(root, 'li')
-    app = TestApp(demo.wsgi)
-    for _ in range(5):
-        form = app.get('/@@login').forms['login-form']
-        form['login'], form['password'] = 'li', 'wrong-password'
-        res = form.submit()
-    assert '账号已被锁定' in res.text
-    form = res.forms['login-form']
-    form['login'], form['password'] = 'li', PASSWORD
-    res = form.submit()
-    assert res.status_int == 200 and '账号已被锁定' in res.text
-    with demo.root() as root:
-        user = root.users.get('li')
-        assert user.is_locked()
-        user.locked_until = utcnow() - timedelta(seconds=1)  # the lock's time has passed
-    assert login(demo, 'li')
-
-
 def test_logout_needs_post_and_forgets(demo):
     with demo.root() as root:
         add_user(root, 'wang', 'staff', '/sunwu')

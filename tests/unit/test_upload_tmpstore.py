@@ -96,3 +96,15 @@ def test_the_default_folder_is_uploads_beside_the_index(tmp_path):
         str(tmp_path / 'var' / 'uploads')
     assert upload_tmp_dir({'shequ.upload_tmp_dir': '/srv/up',
                            'shequ.index_dir': '/x/index'}) == '/srv/up'
+
+
+def test_an_owner_sees_only_its_own_entries(tmp_path):
+    store = FileUploadTempStore(tmp_path, max_entry_bytes=1000)
+    mine, theirs = store.for_owner('/sunwu/a user:wang'), store.for_owner('/sunwu/b user:chen')
+    mine['K1'] = upload(b'%PDF mine')
+    assert 'K1' in mine and 'K1' not in theirs and 'K1' not in store
+    assert theirs.get('K1') is None
+    theirs['K1'] = upload(b'%PDF theirs')            # does not overwrite mine
+    value = mine['K1']
+    assert value['fp'].read() == b'%PDF mine' and value['uid'] == 'K1'
+    value['fp'].close()

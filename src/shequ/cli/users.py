@@ -1,4 +1,4 @@
-"""`shequ user add|grant|revoke|list`: accounts and roles from the command line."""
+"""`shequ user add|passwd|grant|revoke|list`: accounts and roles from the command line."""
 import sys
 
 from pyramid.traversal import find_resource
@@ -48,6 +48,21 @@ def user_add(args, root):
     return 0
 
 
+def user_passwd(args, root):
+    """A new password, which also ends every session the user has open."""
+    user = find_user(root, args.login)
+    if user is None:
+        print('用户 %s 不存在。' % args.login, file=sys.stderr)
+        return 1
+    password = _read_password(args.password_file)
+    if len(password) < 8:
+        print('密码至少需要 8 个字符。', file=sys.stderr)
+        return 1
+    user.set_password(password)
+    print('已为用户 %s 设置新密码，其所有登录会话均已结束。' % args.login)
+    return 0
+
+
 def _grant_or_revoke(args, root, func, verb):
     if find_user(root, args.login) is None:
         print('用户 %s 不存在。' % args.login, file=sys.stderr)
@@ -77,7 +92,7 @@ def user_list(args, root):
         for login, roles in grants_of(node).items():
             grants.setdefault(login, []).extend('%s@%s' % (r, path) for r in roles)
     for user in sorted(users.values() if users else [], key=lambda u: u.login):
-        state = '已锁定' if user.is_locked() else ('停用' if not user.active else '正常')
+        state = '停用' if not user.active else '正常'
         print('%-20s %-10s %-4s %s' % (user.login, user.name, state,
                                        ' '.join(grants.get(user.login, [])) or '-'))
     return 0
@@ -96,6 +111,10 @@ def _arguments(parser):
     add.add_argument('login')
     add.add_argument('--name', required=True, help='姓名')
     add.add_argument('--password-file', required=True, help='首行为密码的文件')
+    passwd = subs.add_parser('passwd', help='设置新密码（结束该用户的所有登录会话）')
+    passwd.add_argument('config_uri')
+    passwd.add_argument('login')
+    passwd.add_argument('--password-file', required=True, help='首行为密码的文件')
     for action, help in (('grant', '授予角色'), ('revoke', '撤销角色')):
         sub = subs.add_parser(action, help=help)
         sub.add_argument('config_uri')
@@ -106,10 +125,11 @@ def _arguments(parser):
     lst.add_argument('config_uri')
 
 
-@command('user', '管理用户和角色: add | grant | revoke | list')
+@command('user', '管理用户和角色: add | passwd | grant | revoke | list')
 def cmd_user(args, parser):
     actions = {
         'add': user_add,
+        'passwd': user_passwd,
         'grant': lambda a, r: _grant_or_revoke(a, r, grant, 'grant'),
         'revoke': lambda a, r: _grant_or_revoke(a, r, revoke, 'revoke'),
         'list': user_list,

@@ -1,6 +1,8 @@
 """Attachments: uploaded files kept as ZODB blobs, checked for size and type, served safely."""
+import hashlib
 import os
 import re
+import secrets
 import unicodedata
 import uuid
 from urllib.parse import quote
@@ -16,9 +18,10 @@ from ZODB.blob import Blob
 
 from ..clock import utcnow
 from ..i18n import _
+from ..tree import find_tenant, tenant_path
 from . import Content
 from .extract import extract_text
-from .tmpstore import make_tmpstore
+from .tmpstore import UID_BYTES, make_tmpstore
 
 DEFAULT_MAX_MB = 20
 # extension → (content type, magic-byte prefixes the file must start with)
@@ -135,12 +138,41 @@ def upload_tmpstore(registry):
     return store
 
 
+class SecureFileUploadWidget(deform.widget.FileUploadWidget):
+    """deform's upload widget with unguessable uids (deform's own: 10 `random` characters)."""
+
+    def random_id(self):
+        return secrets.token_urlsafe(UID_BYTES)
+
+
+def upload_owner(request, context):
+    """Whose pending uploads a form may see: its tenant's and its user's.
+
+    Staff of another tenant, or another user, who post a uid they have learnt get nothing;
+    a visitor who is not logged in is known by the session's CSRF token.
+    """
+    tenant = find_tenant(context) if context is not None else None
+    where = tenant_path(tenant) if tenant is not None else '/'
+    user = getattr(request, 'identity', None)
+    if user is not None:
+        who = 'user:' + user.login
+    else:
+        token = request.session.get_csrf_token()
+        who = 'session:' + hashlib.sha256(token.encode('utf-8')).hexdigest()
+    return '%s %s' % (where, who)
+
+
 @colander.deferred
 def _upload_widget(node, kw):
-    """deform keeps a pending upload in the shared store (the schema is bound per request)."""
+    """deform keeps a pending upload in the shared store, in the part of the form's tenant
+    and user (the schema is bound per request)."""
     request = kw.get('request')
     registry = request.registry if request is not None else get_current_registry()
-    return deform.widget.FileUploadWidget(upload_tmpstore(registry))
+    store = upload_tmpstore(registry)
+    if request is not None:
+        context = kw.get('context', getattr(request, 'context', None))
+        store = store.for_owner(upload_owner(request, context))
+    return SecureFileUploadWidget(store)
 
 
 def upload_node(name, title, kinds=ALL_KINDS, **kw):

@@ -9,6 +9,14 @@ from pyramid.threadlocal import get_current_request
 
 from ..clock import CHINA_TZ, local
 from ..i18n import _
+from ..security.headers import allow_inline_attributes, nonce_inline
+
+
+# the inline attributes of deform's templates (sequence.pt, sequence_item.pt), which the
+# page's Content-Security-Policy allows by hash (tests/browser adds and removes an item)
+DEFORM_HANDLERS = ('javascript: return deform.appendSequenceItem(this);',
+                   'javascript:deform.removeSequenceItem(this);')
+DEFORM_STYLES = ('padding:0',)
 
 
 def _translator(term):
@@ -83,9 +91,15 @@ class FormView:
         return {}
 
     def show(self, form, rendered=None):
-        """The values the page template gets."""
+        """The values the page template gets.
+
+        deform's widgets bring inline scripts and styles: they get the page's CSP nonce;
+        the few handler and style attributes of its templates are allowed by hash.
+        """
         resources = form.get_widget_resources()
-        return {'form': rendered or form.render(self.appstruct()), 'view': self,
+        allow_inline_attributes(self.request, DEFORM_HANDLERS, DEFORM_STYLES)
+        rendered = nonce_inline(self.request, rendered or form.render(self.appstruct()))
+        return {'form': rendered, 'view': self,
                 'js': resources['js'], 'css': resources['css']}
 
     def __call__(self):

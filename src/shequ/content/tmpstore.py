@@ -4,7 +4,13 @@ deform keeps a file that came with a form that failed validation in a "tmpstore"
 of uid → upload dict, plus `preview_url`), so the resident need not choose it again. A
 store in process memory is not seen by the next request when it lands on another worker,
 and holds every pending file in RAM; this one keeps each upload as a file on disk.
+
+Each entry belongs to an owner (the tenant and the user who sent it, see
+`attachments.upload_owner`): the store a form gets is `store.for_owner(owner)`, which
+neither finds nor overwrites another owner's entries, so a uid learnt from someone else's
+page attaches nothing. Uids come from `secrets` (`SecureFileUploadWidget`).
 """
+import copy
 import hashlib
 import json
 import os
@@ -16,13 +22,14 @@ DEFAULT_MAX_TOTAL_MB = 1024     # the whole folder
 COPY_CHUNK = 1 << 16
 META, DATA = '.json', '.data'
 FIELDS = ('uid', 'filename', 'mimetype', 'size')
+UID_BYTES = 18                  # a uid is 24 URL-safe characters from `secrets`
 
 
 class FileUploadTempStore:
     """deform's `FileUploadTempStore` interface over files in `directory`.
 
-    Each entry is two files named by the SHA-256 of its uid (so no uid, whatever a browser
-    posts, can name a path): the bytes (at most `max_entry_bytes`, enough for the upload
+    Each entry is two files named by the SHA-256 of its owner and uid (so no uid, whatever
+    a browser posts, can name a path, nor another owner's entry): the bytes (at most `max_entry_bytes`, enough for the upload
     validator to see that a bigger file is too big) and a JSON of its name, type and size.
     Entries older than `max_age` seconds are gone; each write first drops them, then the
     oldest entries while the folder would exceed `max_total_bytes`.
@@ -34,6 +41,13 @@ class FileUploadTempStore:
         self.max_entry_bytes = max_entry_bytes
         self.max_total_bytes = max_total_bytes
         self.max_age = max_age
+        self.owner = ''
+
+    def for_owner(self, owner):
+        """The same folder seen by `owner` (any string): only its own entries exist there."""
+        view = copy.copy(self)
+        view.owner = owner
+        return view
 
     # --- the mapping deform uses ---
 
@@ -46,6 +60,7 @@ class FileUploadTempStore:
             self.cleanup(room=size)
             meta = {name: value.get(name) for name in FIELDS}
             meta['uid'] = key
+            meta['owner'] = self.owner
             meta_tmp = self._write_json(meta)
             os.replace(data_tmp, base + DATA)
             os.replace(meta_tmp, base + META)  # the entry exists once its JSON does
@@ -66,6 +81,8 @@ class FileUploadTempStore:
         try:
             with open(base + META, encoding='utf-8') as f:
                 meta = json.load(f)
+            if meta.get('owner', '') != self.owner or meta.get('uid') != key:
+                return default
             fp = open(base + DATA, 'rb')
         except (OSError, ValueError):
             return default
@@ -137,7 +154,8 @@ class FileUploadTempStore:
             if strict:
                 raise KeyError(key)
             return None
-        digest = hashlib.sha256(key.encode('utf-8')).hexdigest()
+        name = key if not self.owner else '%s\0%s' % (self.owner, key)
+        digest = hashlib.sha256(name.encode('utf-8')).hexdigest()
         return os.path.join(self.directory, digest)
 
     def _expired(self, base):

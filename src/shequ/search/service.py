@@ -149,8 +149,12 @@ class SearchService:
 
     # --- searching -------------------------------------------------------------------------
 
-    def search(self, text, scope, filters=None, public=True, limit=10, offset=0, now=None):
-        """Ranked, faceted results for `text` over `scope`."""
+    def search(self, text, scope, filters=None, public=True, limit=10, offset=0, now=None,
+               visitor=None):
+        """Ranked, faceted results for `text` over `scope`.
+
+        The top hit counts as used once a day per `visitor` (the client's address).
+        """
         results = Results(query=text)
         synonyms = synonyms_for(scope.county, self.synonyms_file)
         now = int(now if now is not None else time.time())
@@ -185,7 +189,7 @@ class SearchService:
         results.hits = merged[offset:wanted]
         results.facets = {name: facets[name].most_common() for name in FACETS}
         if results.hits and offset == 0:
-            self.usage.hit(results.hits[0].path)
+            self.usage.hit(results.hits[0].path, visitor)
         return results
 
     def _run(self, county, searcher, plan, scope, filters, public, now, limit):

@@ -1,22 +1,40 @@
-"""How often residents land on each item, kept beside the indexes in a small SQLite file.
+"""How many visitors land on each item, kept beside the indexes in a small SQLite file.
 
 Usage counts are derived data like the indexes (losing them loses only the "most used"
 order), so they live outside the ZODB and a search never writes to the database.
+
+An item counts each visitor once a day, so repeating a request pushes nothing up. A
+visitor is a hash of their address with a random salt made for that day; the salt and the
+day's hashes are deleted once the day is over, so nothing stored names anyone, and no
+hash can be linked to an address afterwards.
 """
+import hashlib
 import os
+import secrets
 import sqlite3
 import threading
+import time
+
+DAY_OFFSET = 8 * 3600     # days begin at midnight China time
+
+SCHEMA = (
+    'CREATE TABLE IF NOT EXISTS usage (path TEXT PRIMARY KEY, hits INTEGER)',
+    'CREATE TABLE IF NOT EXISTS salts (day INTEGER PRIMARY KEY, salt BLOB)',
+    'CREATE TABLE IF NOT EXISTS seen (day INTEGER, visitor TEXT, path TEXT, '
+    'PRIMARY KEY (day, visitor, path)) WITHOUT ROWID',
+)
 
 
 class UsageCounter:
-    """Counts per item path, shared by every process that uses the same index folder."""
+    """Distinct visitors per item path, shared by every process using the same index folder."""
 
     def __init__(self, folder):
         os.makedirs(folder, exist_ok=True)
         self.path = os.path.join(folder, 'usage.sqlite')
         self._local = threading.local()
         with self._db() as db:
-            db.execute('CREATE TABLE IF NOT EXISTS usage (path TEXT PRIMARY KEY, hits INTEGER)')
+            for statement in SCHEMA:
+                db.execute(statement)
 
     def _db(self):
         db = getattr(self._local, 'db', None)
@@ -25,12 +43,26 @@ class UsageCounter:
             db.execute('PRAGMA journal_mode=WAL')
         return db
 
-    def hit(self, path):
-        """Count one more use of `path`; a busy database only loses this one count."""
+    def hit(self, path, visitor=None, now=None):
+        """Count one use of `path` by `visitor` (an address), unless they were counted today.
+
+        A busy database only loses this one count.
+        """
+        now = time.time() if now is None else now
+        day = int((now + DAY_OFFSET) // 86400)
         try:
             with self._db() as db:
-                db.execute('INSERT INTO usage VALUES (?, 1) '
-                           'ON CONFLICT(path) DO UPDATE SET hits = hits + 1', (path,))
+                db.execute('INSERT OR IGNORE INTO salts VALUES (?, ?)',
+                           (day, secrets.token_bytes(16)))
+                salt = db.execute('SELECT salt FROM salts WHERE day = ?', (day,)).fetchone()[0]
+                who = hashlib.sha256(salt + (visitor or '').encode('utf-8')).hexdigest()[:32]
+                new = db.execute('INSERT OR IGNORE INTO seen VALUES (?, ?, ?)',
+                                 (day, who, path)).rowcount
+                if new:
+                    db.execute('INSERT INTO usage VALUES (?, 1) '
+                               'ON CONFLICT(path) DO UPDATE SET hits = hits + 1', (path,))
+                db.execute('DELETE FROM seen WHERE day < ?', (day,))
+                db.execute('DELETE FROM salts WHERE day < ?', (day,))
         except sqlite3.OperationalError:
             pass
 

@@ -8,6 +8,7 @@ from ..content import get_content_registry
 from ..content.listing import Page
 from ..i18n import _
 from ..security.audit import record
+from ..security.throttle import client_address
 from ..tree import Root, Tenant, ancestor_paths, find_county, lineage_tenants, tenant_path
 from .service import Scope
 from .subscribers import get_search
@@ -66,7 +67,8 @@ class SearchViews:
         scope = make_scope(self.context)
         public = public_only(self.request, self.context)
         results = self.search.search(self.q, scope, self.filters, public=public,
-                                     limit=limit, offset=offset)
+                                     limit=limit, offset=offset,
+                                     visitor=client_address(self.request))
         popular = [] if results.hits or not self.q else self.search.most_used(scope, public)
         return scope, results, popular
 

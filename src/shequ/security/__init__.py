@@ -6,9 +6,9 @@ from pyramid.settings import asbool
 
 from .policy import SecurityPolicy
 from .roles import ROLES, grant, grants_of, normalise_role, revoke  # noqa: F401
+from .sessions import session_idle_timeout
+from .throttle import ILoginThrottle, LoginThrottle, throttle_file
 from .users import User, find_user, get_users  # noqa: F401
-
-SESSION_MAX_AGE = 8 * 3600
 
 
 def request_root(request):
@@ -26,17 +26,24 @@ def session_secret(settings):
 
 
 def includeme(config):
-    """Sessions (HttpOnly, SameSite; Secure in production), the policy, CSRF and views."""
+    """Sessions (HttpOnly, SameSite; Secure in production), the policy, CSRF and views.
+
+    The cookie expires after `shequ.session_idle_timeout` seconds unused; the lifetime from
+    login (`shequ.session_max_age`) and logout are enforced by the policy (`sessions.py`).
+    """
     settings = config.registry.settings
+    idle = session_idle_timeout(settings)
     config.set_session_factory(SignedCookieSessionFactory(
         session_secret(settings), cookie_name='shequ_session',
         secure=asbool(settings.get('shequ.secure_cookies', False)),
-        httponly=True, samesite='Lax', timeout=SESSION_MAX_AGE, reissue_time=600,
+        httponly=True, samesite='Lax', timeout=idle, reissue_time=min(600, idle // 10),
         max_age=None))
+    config.registry.registerUtility(LoginThrottle(throttle_file(settings)), ILoginThrottle)
     config.set_security_policy(SecurityPolicy())
     # every view needs `view` unless it says otherwise; the ACL grants `view` on unpublished
     # items only to those who may see them (exception and static views are exempt)
     config.set_default_permission('view')
     config.set_default_csrf_options(require_csrf=True)
     config.include('.audit')
+    config.include('.headers')
     config.scan('.views')

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     'override': _('Local details of an inherited service changed'),
     'propose': _('Edit submitted for review'), 'approve-edit': _('Edit approved'),
     'reject-edit': _('Edit sent back'), 'withdraw-edit': _('Edit awaiting review withdrawn'),
+    'login-refused': _('Login refused'),
 }
 
 

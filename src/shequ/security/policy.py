@@ -3,6 +3,7 @@ from pyramid.authentication import SessionAuthenticationHelper
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
 
 from .roles import acl_for, principals_for
+from .sessions import session_is_open
 from .users import find_user
 
 
@@ -21,7 +22,11 @@ class SecurityPolicy:
         self.acl = ACLHelper()
 
     def identity(self, request):
-        """The logged-in active User, or None."""
+        """The logged-in active User whose session is still open, or None.
+
+        A signed cookie alone is not enough: its session id must still be recorded on
+        the user (logout and a password change remove it) and within its lifetime.
+        """
         login = self.helper.authenticated_userid(request)
         if login is None:
             return None
@@ -30,7 +35,9 @@ class SecurityPolicy:
             from . import request_root
             root = request_root(request)
         user = find_user(root, login)
-        return user if user is not None and user.active else None
+        if user is None or not user.active or not session_is_open(request, user):
+            return None
+        return user
 
     def authenticated_userid(self, request):
         user = request.identity

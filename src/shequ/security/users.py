@@ -1,5 +1,5 @@
-"""Users stored at the root, with argon2 password hashes and lock-out after failures."""
-from datetime import timedelta
+"""Users stored at the root, with argon2 password hashes and their open sessions."""
+import hashlib
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,48 +8,78 @@ from persistent import Persistent
 
 from ..clock import utcnow
 
-MAX_FAILED_LOGINS = 5
-LOCK_MINUTES = 15
+MAX_SESSIONS = 20       # open sessions kept per user; logging in again drops the oldest
 _hasher = PasswordHasher()
+# verified instead of a user's hash when there is no such user, so that a wrong name
+# costs as long as a wrong password (and the answer's timing tells nothing)
+_DUMMY_HASH = _hasher.hash('no such user: this hash only takes time to check')
+
+
+def verify_password(password_hash, password):
+    """Whether `password` matches `password_hash` (None: checked against a dummy hash)."""
+    try:
+        _hasher.verify(password_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return password_hash is not None
+
+
+def session_key(session_id):
+    """What is stored of a session id: its hash (the id itself is only in the cookie)."""
+    return hashlib.sha256(session_id.encode('ascii')).hexdigest()
 
 
 class User(Persistent):
-    """A person who can log in: staff, administrators, volunteers, registered residents."""
+    """A person who can log in: staff, administrators, volunteers, registered residents.
+
+    `sessions` maps the hash of each open session's id to its login time (seconds since
+    the epoch). It is written at login, logout and password change only; users stored
+    before it existed read it as empty. (Such users may also carry `failed_logins` and
+    `locked_until` from the old lock-out, which nothing reads any more.)
+    """
+
+    sessions = {}   # the default of users stored before sessions were recorded; never mutated
 
     def __init__(self, login, name, password):
         self.login = login
         self.name = name
         self.password_hash = _hasher.hash(password)
-        self.failed_logins = 0
-        self.locked_until = None
         self.active = True
         self.created = utcnow()
+        self.sessions = {}
 
     def set_password(self, password):
+        """A new password ends every open session of the user."""
         self.password_hash = _hasher.hash(password)
+        self.end_all_sessions()
 
-    def is_locked(self, now=None):
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
-
-    def check_password(self, password, now=None):
-        """Verify `password`, counting failures; returns True on success."""
-        now = now or utcnow()
-        if not self.active or self.is_locked(now):
+    def check_password(self, password):
+        """Whether `password` is right for this active user; never writes on failure."""
+        if not verify_password(self.password_hash, password) or not self.active:
             return False
-        try:
-            _hasher.verify(self.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            self.failed_logins += 1
-            if self.failed_logins >= MAX_FAILED_LOGINS:
-                self.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                self.failed_logins = 0
-            return False
-        if self.failed_logins or self.locked_until:
-            self.failed_logins = 0
-            self.locked_until = None
         if _hasher.check_needs_rehash(self.password_hash):
-            self.set_password(password)
+            self.password_hash = _hasher.hash(password)
         return True
+
+    # --- open sessions ---
+
+    def open_session(self, key, now, max_age):
+        """Record a new session (by `session_key`), dropping ended and surplus ones."""
+        alive = {k: t for k, t in self.sessions.items() if now - t < max_age}
+        newest = sorted(alive.items(), key=lambda item: item[1])[-(MAX_SESSIONS - 1):]
+        self.sessions = dict(newest, **{key: now})
+
+    def session_started(self, key):
+        """The login time of the open session `key`, or None."""
+        return self.sessions.get(key)
+
+    def end_session(self, key):
+        if key in self.sessions:
+            self.sessions = {k: t for k, t in self.sessions.items() if k != key}
+
+    def end_all_sessions(self):
+        if self.sessions:
+            self.sessions = {}
 
 
 class Users(Persistent):

@@ -1,22 +1,33 @@
 """Login, logout, the forbidden page, members (role grants) and the audit log."""
+import logging
+
 from pyramid.httpexceptions import HTTPFound
 from pyramid.security import NO_PERMISSION_REQUIRED, forget, remember
 from pyramid.view import forbidden_view_config, view_config
 
+from ..clock import utcnow
 from ..i18n import _, flash
 from ..paging import Page, page_number
 from ..tree import Root, Tenant, find_root, tenant_path
 from .audit import ACTION_LABELS, get_audit_log, newest, record
 from .redirects import same_site_url
 from .roles import ROLES, grant, grants_of, normalise_role, revoke
-from .users import User, find_user, get_users
+from .sessions import end_session, start_session
+from .throttle import client_address, get_throttle
+from .users import User, find_user, get_users, verify_password
 
+log = logging.getLogger(__name__)
 MIN_PASSWORD = 8
 
 
 @view_config(name='login', renderer='templates/login.pt', require_csrf=True,
              permission=NO_PERMISSION_REQUIRED)
 def login_view(context, request):
+    """Log in; one answer for a wrong password and an unknown name, slowed when guessed at.
+
+    Nothing here writes to the database on a failure except the rate-limited audit entry
+    (`throttle.py`); an unknown name costs one argon2 check like a wrong password.
+    """
     came_from = request.params.get('came_from') or request.referer or ''
     if came_from.rstrip('/').endswith('@@login'):
         came_from = ''
@@ -24,28 +35,49 @@ def login_view(context, request):
     if request.method == 'POST':
         login = request.POST.get('login', '').strip()
         password = request.POST.get('password', '')
-        user = find_user(find_root(context) if context is not None else None, login)
-        if user is not None and user.is_locked():
-            message = _('This account is locked after too many wrong passwords. '
-                        'Try again in 15 minutes or ask your administrator.')
-        elif user is not None and user.check_password(password):
-            request.session.invalidate()
-            headers = remember(request, user.login)
-            flash(request, _('Welcome, ${name}.', mapping={'name': user.name}))
-            return HTTPFound(same_site_url(request, came_from, request.resource_url(context)),
-                             headers=headers)
-        elif user is not None and user.is_locked():
-            message = _('This account is locked after too many wrong passwords. '
-                        'Try again in 15 minutes or ask your administrator.')
+        root = find_root(context) if context is not None else None
+        address = client_address(request)
+        throttle = get_throttle(request.registry)
+        wait = throttle.wait(address, login)
+        if wait:
+            message = _('Too many failed logins. Try again in ${seconds} seconds.',
+                        mapping={'seconds': wait})
+            request.response.status = 429
+            request.response.headers['Retry-After'] = str(wait)
+            _refused(request, root, login, address, 'wait %ds' % wait)
         else:
+            user = find_user(root, login)
+            if user is not None and user.check_password(password):
+                throttle.succeeded(address, login)
+                request.session.invalidate()
+                start_session(request, user)
+                headers = remember(request, user.login)
+                flash(request, _('Welcome, ${name}.', mapping={'name': user.name}))
+                return HTTPFound(same_site_url(request, came_from,
+                                               request.resource_url(context)), headers=headers)
+            if user is None:
+                verify_password(None, password)     # as long as checking a real user's
+            throttle.failed(address, login)
             message = _('Wrong user name or password.')
-        request.response.status = 200
+            request.response.status = 200
+            _refused(request, root, login, address, 'wrong password or name')
     return {'came_from': came_from, 'message': message, 'login': login}
+
+
+def _refused(request, root, login, address, reason):
+    """Log a refused login; now and then (see `throttle.refused`) in the root's audit log."""
+    log.warning('login refused for %r from %s: %s', login[:60], address, reason)
+    count = get_throttle(request.registry).refused(address)
+    if count and root is not None:
+        get_audit_log(root, create=True).append(
+            (utcnow(), login[:60], '', 'login-refused', '/@@login', '%s ×%d' % (address, count)))
 
 
 @view_config(name='logout', renderer='templates/logout.pt', permission=NO_PERMISSION_REQUIRED)
 def logout_view(context, request):
+    """Log out: the session id is dropped from the user, so no copy of the cookie works."""
     if request.method == 'POST':
+        end_session(request, request.identity)
         headers = forget(request)
         request.session.invalidate()
         return HTTPFound(request.resource_url(context), headers=headers)
@@ -139,6 +171,7 @@ def _valid_login(login):
 
 
 @view_config(context=Tenant, name='audit', permission='manage', renderer='templates/audit.pt')
+@view_config(context=Root, name='audit', permission='manage', renderer='templates/audit.pt')
 def audit_view(context, request):
     log = get_audit_log(context)
     size = 50

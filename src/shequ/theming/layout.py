@@ -51,8 +51,7 @@ class Layout:
                 out.append((_('Delete'), self.url(ctx, '@@delete')))
         if isinstance(ctx, (Tenant, Root)) and self.can('manage'):
             out.append((_('Members and roles'), self.url(ctx, '@@members')))
-            if isinstance(ctx, Tenant):
-                out.append((_('Audit log'), self.url(ctx, '@@audit')))
+            out.append((_('Audit log'), self.url(ctx, '@@audit')))
         return [(self.translate(label), url) for label, url in out]
 
     @staticmethod
