@@ -105,6 +105,9 @@ def test_server_error_shows_plain_page_without_traceback(tmp_path):
         config.commit()
         res = site.app.get('/@@boom', status=500)
         assert '服务器出错了' in res.text
+        # its one style carries the page's CSP nonce, so the page is styled under the policy
+        nonce = res.html.find('style')['nonce']
+        assert nonce and "'nonce-%s'" % nonce in res.headers['Content-Security-Policy']
         assert 'secret internals' not in res.text and 'Traceback' not in res.text
     finally:
         site.close()
