@@ -192,6 +192,7 @@ def main_(argv=None):
             t.join()
         elapsed = time.monotonic() - started
         server.close()
+        time.sleep(1.5)      # the inline indexer's retry timer (1 s) finishes before the close
         statuses = sum((s.statuses for s in sessions), collections.Counter())
         saved = sum(s.saved for s in sessions)
         tm = transaction.TransactionManager()
