@@ -79,8 +79,12 @@ def diff_view(context, request):
     """`@@diff?a=<n>&b=<m>`: changed facts and a sentence-by-sentence diff of the text."""
     a = _revision_or_404(context, request.params.get('a'))
     b = _revision_or_404(context, request.params.get('b'))
-    rows = sentence_diff(a.fields.get('text', ''), b.fields.get('text', ''))
+    text_a, text_b = a.fields.get('text', ''), b.fields.get('text', '')
+    rows = sentence_diff(text_a, text_b)
+    too_long = rows is None  # the page then links both revisions instead
     return {'item': context, 'a': a, 'b': b,
             'changes': field_changes(a, b, context.__parent__, request),
-            'rows': rows, 'text_changed': any(kind != 'same' for kind, _s in rows),
+            'rows': rows or [], 'too_long': too_long,
+            'text_changed': text_a != text_b if too_long else any(
+                kind != 'same' for kind, _s in rows),
             'revisions': context.revision_list()}
