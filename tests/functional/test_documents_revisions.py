@@ -164,3 +164,39 @@ def test_unchanged_long_texts_say_the_text_did_not_change(site, staff, monkeypat
     edit(staff, title='值班制度（修订）')
     page = site.app.get(ITEM + '@@diff?a=1&b=2')
     assert '正文没有变化' in page.text and '太长' not in page.text
+
+
+# --- a replaced file leaves the public history; staff keep it ---------------------
+
+def attachment_ids(site):
+    with site.root() as root:
+        doc = find(root, ITEM)
+        return doc.revision(1).attachment.id, doc.attachment.id
+
+
+def test_a_replaced_file_is_not_downloadable_by_the_public(site, republished):
+    old, current = attachment_ids(site)
+    assert site.app.get(ITEM + '@@download/%s/v1.pdf' % old, status=404)
+    assert site.app.get(ITEM + '@@download/%s' % old, status=404)
+    assert site.app.get(ITEM + '@@download/%s/v2.pdf' % current).body == make_pdf('second roster')
+    assert republished.get(ITEM + '@@download/%s/v1.pdf' % old).body == make_pdf('first roster')
+
+
+def test_the_public_history_names_no_replaced_file(site, republished):
+    history = site.app.get(ITEM + '@@history')
+    rows = history.html.select('table.doc-revisions tbody tr')
+    assert 'v2.pdf' in rows[0].text and 'v1.pdf' not in history.text
+    assert '已替换的附件' in rows[1].text and not rows[1].select('a[href*="@@download"]')
+    revision = site.app.get(ITEM + '@@revision/1')
+    assert 'v1.pdf' not in revision.text and '该版本的附件已被替换' in revision.text
+    assert not revision.html.select('a[href*="@@download"]')
+    diff = site.app.get(ITEM + '@@diff?a=1&b=2').html.select_one('table.doc-field-changes')
+    assert 'v1.pdf' not in diff.text and '已替换的附件' in diff.text and 'v2.pdf' in diff.text
+
+
+def test_staff_see_and_download_every_file_of_the_history(site, republished):
+    history = republished.get(ITEM + '@@history')
+    links = {a.text: a['href'] for a in history.html.select('table.doc-revisions a[href*="@@download"]')}
+    assert set(links) == {'v1.pdf', 'v2.pdf'}
+    assert republished.get(links['v1.pdf']).body == make_pdf('first roster')
+    assert '已替换' not in republished.get(ITEM + '@@revision/1').text
