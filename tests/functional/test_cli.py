@@ -270,7 +270,7 @@ def test_a_validation_error_keeps_its_entry_and_gains_file_and_line(site, tmp_pa
     ('{require_review: 3}', 'tenants[0].settings.require_review', '应为布尔值 (true 或 false)'),
     ('{sections: services}', 'tenants[0].settings.sections', '应为列表，实际是文本 (services)'),
     ('[theme]', 'tenants[0].settings', '应为映射 (键: 值)，实际是列表'),
-    ('{colour: red}', 'tenants[0].settings.colour', '未知的键'),
+    ('{colour: red}', 'tenants[0].settings', '未知的键: colour'),
 ])
 def test_a_wrong_setting_names_file_key_and_expected_type(site, tmp_path, settings, where,
                                                           expected):
@@ -297,3 +297,12 @@ def test_load_of_a_bad_file_prints_where_and_why_without_a_traceback(ini, tmp_pa
     assert res.returncode == 2, res.stderr
     assert 'Traceback' not in res.stderr
     assert '位置: %s:%d' % (path, line) in res.stderr and reason in res.stderr
+
+
+def test_an_unknown_setting_is_reported_at_its_own_line(site, tmp_path):
+    path = write(tmp_path, 'tenants:\n  - slug: x\n    kind: county\n    title: 县\n'
+                           '    settings:\n      theme: blue\n      colour: red\n')
+    with pytest.raises(LoadError) as info:
+        site.load(path)
+    assert (info.value.path, info.value.message, info.value.line) == \
+        ('tenants[0].settings', '未知的键: colour', 7)

@@ -31,12 +31,13 @@ class LoadError(Exception):
     (1-based) say where, when known.
     """
 
-    def __init__(self, path, message, line=None, file=None):
+    def __init__(self, path, message, line=None, file=None, line_path=None):
         super().__init__(path, message)
         self.path = path
         self.message = message
         self.line = line
         self.file = file
+        self.line_path = line_path or path   # the entry whose line is reported
 
     @property
     def location(self):
@@ -138,7 +139,7 @@ class TreeFile:
         """`exc` (a LoadError) with this file and the line of its entry."""
         exc.file = self.path
         if exc.line is None and exc.path != self.path:
-            exc.line = self.line_of(exc.path)
+            exc.line = self.line_of(exc.line_path)
         return exc
 
 
@@ -219,7 +220,7 @@ def _problem(node, raw):
         if node.typ.unknown != 'raise':
             return None
         unknown = sorted(str(k) for k in set(raw) - {c.name for c in node.children})
-        return (unknown[0], '未知的键') if unknown else None
+        return (unknown[0], '未知的键: %s' % _short(unknown[0])) if unknown else None
     expected = _expected(node.typ)
     if expected is None:
         return None
@@ -238,10 +239,10 @@ def _invalid(exc, prefix, translate, raw=_MISSING):
     for field, msg in sorted(exc.asdict(translate=translate).items()):
         path = '%s.%s' % (prefix, field) if field else prefix
         problem = _problem(*_walk(exc.node, raw, field)) if raw is not _MISSING else None
-        if problem is not None:
-            step, msg = problem
-            path = '%s.%s' % (path, step) if step else path
-        return LoadError(path, msg)
+        if problem is None:
+            return LoadError(path, msg)
+        key, msg = problem  # an unknown key: the entry stays the mapping, the line is the key's
+        return LoadError(path, msg, line_path='%s.%s' % (path, key) if key else None)
 
 
 class TreeValidator:
