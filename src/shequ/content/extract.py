@@ -43,7 +43,7 @@ ZIP_KINDS = ('docx', 'xlsx')
 class Extraction(NamedTuple):
     """The text of a file, and why there is none (`refused`, None when all went well)."""
     text: str
-    refused: str = None
+    refused: str | None = None
 
 
 class Refused(Exception):
