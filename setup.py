@@ -28,6 +28,7 @@ requires = [
     'pypdf>=4,<8',
     'python-docx>=1.1,<2',
     'feedgen>=1.0,<2',
+    'rapidfuzz>=3.9,<4',
 ]
 
 testing = [

@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
+import tracemalloc
 
 import pytest
 
@@ -182,3 +184,125 @@ def test_load_refuses_a_standard_service_in_a_village(site, tmp_path):
         site.load(str(bad))
     assert 'children[0].children[0].services[0].standard' in info.value.path
     assert snapshot(site) == []
+
+
+# --- hostile and broken tenant-tree files: refused safely, with file and line -------
+
+ALIAS_BOMB = '''\
+tenants:
+  - slug: x
+    kind: county
+    title:
+      - &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+      - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+      - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+      - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+      - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+      - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+      - &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+      - &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+      - *h
+'''
+
+
+def write(tmp_path, body, name='bad.yaml', mode='w'):
+    path = tmp_path / name
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        path.write_text(body, encoding='utf-8')
+    return str(path)
+
+
+def test_an_alias_bomb_is_refused_quickly_in_little_memory(site, tmp_path):
+    path = write(tmp_path, ALIAS_BOMB)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(LoadError) as info:
+            site.load(path)
+        elapsed = time.perf_counter() - started
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert elapsed < 1 and peak < 20 * 1024 * 1024, '%.1f s, %d MB' % (elapsed, peak >> 20)
+    assert info.value.line == 6 and '别名' in info.value.message
+    assert str(info.value).startswith(path + ':6')
+    assert snapshot(site) == []
+
+
+def test_a_duplicate_key_is_refused_naming_both_lines(site, tmp_path):
+    path = write(tmp_path, 'tenants:\n  - slug: x\n    kind: county\n    title: 县\n'
+                           '    order: 1\n    title: 另一个县\n')
+    with pytest.raises(LoadError) as info:
+        site.load(path)
+    assert info.value.line == 6 and info.value.file == path
+    assert '键 "title" 重复：第 4 行和第 6 行' in info.value.message
+    assert snapshot(site) == []
+
+
+@pytest.mark.parametrize('body, line', [
+    ('tenants: [\n', 2),
+    ('tenants:\n  - slug: x\n    kind: county\n   title: 县\n', 4),
+    ('tenants:\n  - slug: "x\n', 3),
+])
+def test_a_yaml_syntax_error_reports_its_line(site, tmp_path, body, line):
+    path = write(tmp_path, body)
+    with pytest.raises(LoadError) as info:
+        site.load(path)
+    assert info.value.path == path and info.value.line == line
+    assert info.value.message.startswith('YAML 语法错误')
+    assert str(info.value).startswith('%s:%d: ' % (path, line))
+
+
+def test_a_validation_error_keeps_its_entry_and_gains_file_and_line(site, tmp_path):
+    path = write(tmp_path, 'tenants:\n  - slug: x\n    kind: village\n    title: 村\n'
+                           '    children:\n      - {slug: y, kind: county, title: 县}\n')
+    with pytest.raises(LoadError) as info:
+        site.load(path)
+    assert info.value.path == 'tenants[0].children[0].kind' and info.value.line == 6
+    assert str(info.value) == '%s:6: tenants[0].children[0].kind: county 不能位于这一层级' % path
+
+
+@pytest.mark.parametrize('settings, where, expected', [
+    ('{theme: 5}', 'tenants[0].settings.theme', '应为文本，实际是整数 (5)'),
+    ('{contact: {phone: [1, 2]}}', 'tenants[0].settings.contact.phone', '应为文本，实际是列表'),
+    ('{require_review: 3}', 'tenants[0].settings.require_review', '应为布尔值 (true 或 false)'),
+    ('{sections: services}', 'tenants[0].settings.sections', '应为列表，实际是文本 (services)'),
+    ('[theme]', 'tenants[0].settings', '应为映射 (键: 值)，实际是列表'),
+    ('{colour: red}', 'tenants[0].settings', '未知的键: colour'),
+])
+def test_a_wrong_setting_names_file_key_and_expected_type(site, tmp_path, settings, where,
+                                                          expected):
+    path = write(tmp_path, 'tenants:\n  - slug: x\n    kind: county\n    title: 县\n'
+                           '    settings: %s\n' % settings)
+    with pytest.raises(LoadError) as info:
+        site.load(path)
+    assert info.value.path == where and expected in info.value.message
+    assert info.value.file == path and info.value.line == 5
+
+
+@pytest.mark.parametrize('body, line, reason', [
+    (ALIAS_BOMB, 6, '别名'),
+    ('tenants:\n  - slug: x\n    kind: county\n    title: \xb8\xdf\n'.encode('latin-1'), 4, 'UTF-8'),
+    ('tenants:\n' + '  ' + '[' * 200 + ']' * 200 + '\n', 2, '嵌套'),
+    ('tenants:\n  - slug: x\n    kind: county\n    title: 县\n    documents:\n'
+     '      - {slug: a, title: 公约, effective_date: 2024-13-45}\n', 6, '2024-13-45'),
+    ('tenants:\n  - slug: x\n    kind: county\n    title: 县\n    settings: {theme: 5}\n', 5, '应为文本'),
+])
+def test_load_of_a_bad_file_prints_where_and_why_without_a_traceback(ini, tmp_path, body, line,
+                                                                    reason):
+    path = write(tmp_path, body)
+    res = run('load', ini, path)
+    assert res.returncode == 2, res.stderr
+    assert 'Traceback' not in res.stderr
+    assert '位置: %s:%d' % (path, line) in res.stderr and reason in res.stderr
+
+
+def test_an_unknown_setting_is_reported_at_its_own_line(site, tmp_path):
+    path = write(tmp_path, 'tenants:\n  - slug: x\n    kind: county\n    title: 县\n'
+                           '    settings:\n      theme: blue\n      colour: red\n')
+    with pytest.raises(LoadError) as info:
+        site.load(path)
+    assert (info.value.path, info.value.message, info.value.line) == \
+        ('tenants[0].settings', '未知的键: colour', 7)

@@ -1,7 +1,10 @@
 """Document attachments: PDF/DOCX accepted and searchable; anything else refused, safely served."""
+import time
+
 import pytest
 from webtest import Upload
 
+from bombs import docx_bomb
 from conftest import Site
 from document_files import SECTION, document_form, make_docx, make_pdf, staff_of_xingfu, tree_file
 from helpers import add_user, find, login
@@ -86,3 +89,30 @@ def test_hostile_attachment_name_cannot_escape_its_download(site, staff):
     assert "filename*=UTF-8''" in disposition
     assert res.headers['X-Content-Type-Options'] == 'nosniff'
     assert filename.endswith('.pdf')
+
+
+# --- a decompression bomb is stored, but its text is refused within bounds -----------
+
+def test_docx_bomb_upload_is_stored_quickly_with_a_note_for_staff(site, staff):
+    bomb = docx_bomb()
+    form = add_form(staff, upload=Upload('炸弹.docx', bomb))
+    started = time.perf_counter()
+    res = form.submit('publish')
+    elapsed = time.perf_counter() - started
+    assert res.status_int == 302 and elapsed < 2, 'the upload took %.1f s' % elapsed
+    page = staff.get(res.location)
+    note = page.html.select_one('.doc-attachment .text-not-indexed')
+    assert note is not None and '附件文字未编入搜索' in note.text and '解压后过大' in note.text
+    assert page.click(href='@@download').body == bomb       # the file itself is kept
+    with site.root() as root:
+        doc = find(root, SECTION + '/zhi-ban-zhi-du')
+        assert doc.attachment.text == '' and doc.attachment.text_refused == 'too_large'
+    # residents download the file too, but the note is for staff only
+    anonymous = site.app.get(res.location)
+    assert anonymous.html.select_one('.doc-attachment a')['href'].endswith('/%E7%82%B8%E5%BC%B9.docx')
+    assert '未编入搜索' not in anonymous.text
+
+
+def test_a_readable_attachment_has_no_note(site, staff):
+    res = add_form(staff, upload=Upload('a.docx', make_docx('值班'))).submit('publish')
+    assert not staff.get(res.location).html.select('.text-not-indexed')

@@ -1,9 +1,12 @@
 """Revision history: every published state is kept, viewable and comparable."""
+import time
+
 import pytest
 from webtest import Upload
 
 from document_files import SECTION, document_form, make_pdf, staff_of_xingfu
 from helpers import csrf, find
+from shequ.documents import text as text_module
 
 ITEM = SECTION + '/zhi-ban-zhi-du/'
 FIRST = '<p>第一条 社区实行工作日轮流值班。第二条 值班人员八点到岗。</p><p>第三条 值班情况记入台账。</p>'
@@ -118,3 +121,82 @@ def test_old_revision_attachment_still_downloads(site, republished):
     with site.root() as root:
         assert find(root, ITEM).attachment.filename == 'v2.pdf'
 
+
+
+# --- the public diff is bounded: a crafted pair of texts never costs minutes of CPU ---
+
+# short sentences alternating in one text and paired in the other: difflib's
+# SequenceMatcher (autojunk=False) took 39 s of CPU on this 4 KB pair
+WORST_OLD = '<p>' + '甲；乙；' * 1000 + '</p>'
+WORST_NEW = '<p>' + '甲；甲；乙；乙；' * 500 + '</p>'
+
+
+def test_diff_of_a_worst_case_pair_answers_anonymous_readers_quickly(site, staff):
+    document_form(staff, text=WORST_OLD).submit('publish')
+    edit(staff, text=WORST_NEW)
+    site.app.get(ITEM + '@@diff?a=1&b=2')          # templates compiled, caches warm
+    started = time.perf_counter()
+    page = site.app.get(ITEM + '@@diff?a=1&b=2')
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, 'the diff took %.1f s' % elapsed
+    rows = [(tr['class'][0], tr.select('td')[-1].text.strip())
+            for tr in page.html.select('table.doc-diff tr')]
+    # a true diff: the kept and deleted rows are the old text, the kept and inserted the new
+    assert [s for kind, s in rows if kind != 'diff-ins'] == ['甲；', '乙；'] * 1000
+    assert [s for kind, s in rows if kind != 'diff-del'] == ['甲；', '甲；', '乙；', '乙；'] * 500
+    assert sum(kind == 'diff-same' for kind, _s in rows) == 1500   # the longest one kept
+
+
+def test_texts_past_the_cap_are_not_compared_and_the_page_says_so(site, staff, monkeypatch):
+    monkeypatch.setattr(text_module, 'MAX_SENTENCES', 3)
+    document_form(staff, text=FIRST + '<p>第四条 节假日另行安排。</p>').submit('publish')
+    edit(staff, text=SECOND + '<p>第四条 节假日另行安排。</p>')
+    page = site.app.get(ITEM + '@@diff?a=1&b=2')
+    assert '两个版本的正文太长，无法逐句比较' in page.text
+    assert not page.html.select('table.doc-diff')
+    links = [a['href'] for a in page.html.select('p.diff-too-long a')]
+    assert [href.rsplit('/', 2)[-2:] for href in links] == [['@@revision', '1'], ['@@revision', '2']]
+
+
+def test_unchanged_long_texts_say_the_text_did_not_change(site, staff, monkeypatch):
+    monkeypatch.setattr(text_module, 'MAX_SENTENCES', 1)
+    document_form(staff, text=FIRST).submit('publish')
+    edit(staff, title='值班制度（修订）')
+    page = site.app.get(ITEM + '@@diff?a=1&b=2')
+    assert '正文没有变化' in page.text and '太长' not in page.text
+
+
+# --- a replaced file leaves the public history; staff keep it ---------------------
+
+def attachment_ids(site):
+    with site.root() as root:
+        doc = find(root, ITEM)
+        return doc.revision(1).attachment.id, doc.attachment.id
+
+
+def test_a_replaced_file_is_not_downloadable_by_the_public(site, republished):
+    old, current = attachment_ids(site)
+    assert site.app.get(ITEM + '@@download/%s/v1.pdf' % old, status=404)
+    assert site.app.get(ITEM + '@@download/%s' % old, status=404)
+    assert site.app.get(ITEM + '@@download/%s/v2.pdf' % current).body == make_pdf('second roster')
+    assert republished.get(ITEM + '@@download/%s/v1.pdf' % old).body == make_pdf('first roster')
+
+
+def test_the_public_history_names_no_replaced_file(site, republished):
+    history = site.app.get(ITEM + '@@history')
+    rows = history.html.select('table.doc-revisions tbody tr')
+    assert 'v2.pdf' in rows[0].text and 'v1.pdf' not in history.text
+    assert '已替换的附件' in rows[1].text and not rows[1].select('a[href*="@@download"]')
+    revision = site.app.get(ITEM + '@@revision/1')
+    assert 'v1.pdf' not in revision.text and '该版本的附件已被替换' in revision.text
+    assert not revision.html.select('a[href*="@@download"]')
+    diff = site.app.get(ITEM + '@@diff?a=1&b=2').html.select_one('table.doc-field-changes')
+    assert 'v1.pdf' not in diff.text and '已替换的附件' in diff.text and 'v2.pdf' in diff.text
+
+
+def test_staff_see_and_download_every_file_of_the_history(site, republished):
+    history = republished.get(ITEM + '@@history')
+    links = {a.text: a['href'] for a in history.html.select('table.doc-revisions a[href*="@@download"]')}
+    assert set(links) == {'v1.pdf', 'v2.pdf'}
+    assert republished.get(links['v1.pdf']).body == make_pdf('first roster')
+    assert '已替换' not in republished.get(ITEM + '@@revision/1').text

@@ -1,6 +1,7 @@
 """Adding notices through the form: sanitised text, attachments, refused uploads, security."""
 import pytest
 
+from bombs import docx_bomb
 from conftest import BASE_FILE, Site
 from helpers import csrf, find
 from notices_support import PDF, XINGFU, notice_fields, png_bytes, post_notice, staff_app
@@ -164,3 +165,32 @@ def test_staff_of_another_community_cannot_edit_a_notice_here(board):
                content_type='multipart/form-data', expect_errors=True)
     with demo.root() as root:
         assert find(root, XINGFU + '/notices/ting-shui-tong-zhi').title == '停水通知'
+
+
+def test_a_bomb_attachment_is_kept_and_staff_see_its_text_was_not_indexed(board):
+    demo, app = board
+    res = post_notice(app, title='炸弹附件', uploads=[('统计.docx', docx_bomb()), ('名单.pdf', PDF)])
+    notes = [li.select_one('.text-not-indexed') for li in app.get(res.location).html.select('.attachments li')]
+    assert '附件文字未编入搜索' in notes[0].text and notes[1] is None
+    assert '未编入搜索' not in demo.app.get(res.location).text        # residents: the files only
+
+
+def test_a_removed_attachment_leaves_the_public_page_and_stays_with_staff(board):
+    demo, app = board
+    post_notice(app, title='低保名单公示', uploads=[('名单-含身份证号.pdf', PDF), ('名单.png', png_bytes())])
+    notice = XINGFU + '/notices/di-bao-ming-dan-gong-shi/'
+    link = demo.app.get(notice).html.select_one('.attachments a[href*="@@download"]')['href']
+    assert demo.app.get(link).body == PDF                       # public while it is attached
+    remove = app.get(notice).click('删除附件', index=0)
+    remove.forms['remove-attachment-form'].submit().follow()
+    public = demo.app.get(notice)
+    assert '名单-含身份证号.pdf' not in public.text and not public.html.select('.removed-attachments')
+    assert demo.app.get(link, status=404)
+    staff = app.get(notice).html.select_one('.removed-attachments')
+    assert '已移除的附件' in staff.text and staff.a.text == '名单-含身份证号.pdf'
+    assert app.get(staff.a['href']).body == PDF                 # staff still download it
+    assert app.get(link).body == PDF
+    with demo.root() as root:
+        item = find(root, notice)
+        assert [a.filename for a in item.attachments] == ['名单.png']
+        assert '名单-含身份证号' not in item.search_fields()['body']

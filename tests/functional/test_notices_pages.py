@@ -1,5 +1,6 @@
 """The notices section page, a notice page, feeds, the units-below list, QR and print."""
 import base64
+import html
 import io
 import xml.etree.ElementTree as ET
 from datetime import timedelta
@@ -13,6 +14,7 @@ from conftest import BASE_FILE, Site
 from helpers import add_user, login
 from notices_support import XINGFU, add_notice
 from shequ.clock import utcnow
+from shequ.tree.ops import modify
 
 QINGXI = '/sunwu/qingxi'
 ATOM = '{http://www.w3.org/2005/Atom}'
@@ -184,3 +186,46 @@ def test_print_sheet_has_no_navigation_chrome(site):
 def test_print_sheet_of_an_unpublished_notice_is_refused(site):
     res = site.app.get(XINGFU + '/notices/chehui/@@print', status=302)
     assert '/@@login' in res.location
+
+
+# --- feeds: no character breaks them, and no markup comes alive in a reader ---------
+
+MARKUP_AS_TEXT = '<p>&lt;script&gt;alert(1)&lt;/script&gt; 与 &lt;img src=x onerror=alert(2)&gt;停水通知</p>'
+
+
+@pytest.fixture
+def feed_site(tmp_path):
+    site = Site(tmp_path)
+    site.load(BASE_FILE)
+    yield site
+    site.close()
+
+
+def test_control_characters_never_break_the_feeds(feed_site):
+    with feed_site.root() as root:
+        add_notice(root, XINGFU, 'tingshui', '停水\x0b通知\x1b[31m\x7f', body='<p>停\x01水</p>',
+                   publish_at=utcnow() - timedelta(hours=1))
+        modify(root['sunwu']['qingxi']['xingfu'], feed_site.registry, title='幸福\x08社区')
+    rss = ET.fromstring(feed_site.app.get(XINGFU + '/notices/@@rss.xml').body)
+    assert [i.findtext('title') for i in rss.iter('item')] == ['停水通知[31m']
+    assert rss.find('channel').findtext('title') == '幸福社区 · 通知公告'
+    assert rss.find('channel/item').findtext('description') == '停水'
+    atom = ET.fromstring(feed_site.app.get(XINGFU + '/notices/@@atom.xml').body)
+    assert [e.findtext(ATOM + 'title') for e in atom.findall(ATOM + 'entry')] == ['停水通知[31m']
+    below = ET.fromstring(feed_site.app.get(QINGXI + '/notices/@@rss.xml?below=1').body)
+    assert [i.findtext('title') for i in below.iter('item')] == ['[幸福社区] 停水通知[31m']
+
+
+def test_feed_description_is_text_a_reader_cannot_run_as_markup(feed_site):
+    with feed_site.root() as root:
+        add_notice(root, XINGFU, 'tingshui', '停水通知', body=MARKUP_AS_TEXT,
+                   publish_at=utcnow() - timedelta(hours=1))
+    plain = '<script>alert(1)</script> 与 <img src=x onerror=alert(2)>停水通知'
+    item = ET.fromstring(feed_site.app.get(XINGFU + '/notices/@@rss.xml').body).find('channel/item')
+    description = item.findtext('description')   # readers render this as HTML
+    assert '<' not in description and html.unescape(description) == plain
+    encoded = item.findtext('{http://purl.org/rss/1.0/modules/content/}encoded')
+    assert '<script' not in encoded and '<img' not in encoded and '停水通知' in encoded
+    entry = ET.fromstring(feed_site.app.get(XINGFU + '/notices/@@atom.xml').body).find(ATOM + 'entry')
+    summary = entry.find(ATOM + 'summary')
+    assert summary.get('type', 'text') == 'text' and summary.text == plain

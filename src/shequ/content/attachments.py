@@ -20,7 +20,7 @@ from ..clock import utcnow
 from ..i18n import _
 from ..tree import find_tenant, tenant_path
 from . import Content
-from .extract import extract_text
+from .extract import MEMORY, TIMEOUT, TOO_LARGE, UNREADABLE, extract
 from .tmpstore import UID_BYTES, make_tmpstore
 
 DEFAULT_MAX_MB = 20
@@ -36,6 +36,13 @@ KINDS = {
     'docx': ('application/vnd.openxmlformats-officedocument.wordprocessingml.document', (b'PK\x03\x04',)),
     'xls': ('application/vnd.ms-excel', (b'\xd0\xcf\x11\xe0',)),
     'xlsx': ('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', (b'PK\x03\x04',)),
+}
+# why the text of a file is not in the search index (Attachment.text_refused)
+REFUSALS = {
+    TOO_LARGE: _('the file unpacks to too much data'),
+    TIMEOUT: _('reading it took too long'),
+    MEMORY: _('reading it needed too much memory'),
+    UNREADABLE: _('the file could not be read'),
 }
 INLINE_TYPES = {'application/pdf', 'image/png', 'image/jpeg', 'image/gif', 'image/webp'}
 ALL_KINDS = tuple(KINDS)
@@ -62,7 +69,13 @@ def extension(name):
 
 
 class Attachment(Persistent):
-    """One stored file: a blob, its safe name, type, size and extracted text."""
+    """One stored file: a blob, its safe name, type, size and extracted text.
+
+    `text_refused` says why a PDF/DOCX/XLSX has no text in the search index (a key of
+    REFUSALS); the file itself is stored and served all the same.
+    """
+
+    text_refused = None   # also what attachments stored before it existed read
 
     def __init__(self, filename, content_type, data):
         self.id = uuid.uuid4().hex
@@ -73,11 +86,19 @@ class Attachment(Persistent):
         self.blob = Blob()
         with self.blob.open('w') as f:
             f.write(data)
-        self.text = extract_text(self.filename, data)
+        self.text, self.text_refused = extract(self.filename, data)
 
     @property
     def size_label(self):
         return human_size(self.size)
+
+    def text_note(self, translate):
+        """For staff: 'text not indexed for search: why', translated; None when it is."""
+        if not self.text_refused:
+            return None
+        reason = REFUSALS.get(self.text_refused, REFUSALS[UNREADABLE])
+        return translate(_('Text of this file not indexed for search: ${reason}.',
+                           mapping={'reason': translate(reason)}))
 
 
 def max_bytes(registry):

@@ -2,7 +2,8 @@
 
 A Document keeps one current attachment (PDF or DOCX) and a history of published
 revisions; each revision holds a snapshot of the fields and text and a reference to
-the attachment of that moment, so old files stay downloadable.
+the attachment of that moment. Residents download the current file only; a replaced
+file stays downloadable for staff (`view_unpublished`) from the revision history.
 """
 from BTrees.IOBTree import IOBTree
 from pyramid.threadlocal import get_current_registry
@@ -118,6 +119,10 @@ class Document(Content):
                 seen.add(att.id)
                 out.append(att)
         return out
+
+    def is_current_attachment(self, att):
+        """Whether `att` is the file the document has now (not one it replaced)."""
+        return att is not None and self.attachment is not None and att.id == self.attachment.id
 
     @property
     def is_repealed(self):

@@ -2,13 +2,39 @@
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.view import view_config
 
-from ..content.attachments import download_url
+from ..content.attachments import download_url, download_view, find_attachment
 from ..i18n import _
 from . import Document
 from .text import sentence_diff
 from .views import doc_macros, metadata_rows
 
 IMPORTED = _('Imported from a file')
+REPLACED = _('Replaced file')
+
+
+def may_download(doc, att, request):
+    """Everyone gets the current file; a replaced one only who sees unpublished content.
+
+    A file is often replaced because it should not have been published (a list with ID
+    numbers): it leaves the public history, and staff keep it.
+    """
+    return doc.is_current_attachment(att) or bool(request.has_permission('view_unpublished', doc))
+
+
+def attachment_link(doc, att, request):
+    """(file name, download URL) of `att` for this requester, or None when it is hidden."""
+    if att is None or not may_download(doc, att, request):
+        return None
+    return att.filename, download_url(request, doc, att)
+
+
+@view_config(context=Document, name='download', permission='view')
+def document_download_view(context, request):
+    """`@@download/<id>`: the generic download, refusing a replaced file to the public."""
+    att = find_attachment(context, request.subpath[0]) if request.subpath else None
+    if att is None or not may_download(context, att, request):
+        raise HTTPNotFound()
+    return download_view(context, request)
 
 
 def _number(value):
@@ -40,7 +66,7 @@ def history_view(context, request):
     latest = revisions[0].number if revisions else 0
     return {'item': context, 'revisions': revisions, 'who': who,
             'default_a': max(1, latest - 1), 'default_b': latest,
-            'att_url': lambda rev: download_url(request, context, rev.attachment)}
+            'att_link': lambda rev: attachment_link(context, rev.attachment, request)}
 
 
 @view_config(context=Document, name='revision', renderer='templates/revision.pt',
@@ -51,27 +77,36 @@ def revision_view(context, request):
         raise HTTPNotFound()
     rev = _revision_or_404(context, request.subpath[0])
     att = rev.attachment
+    shown = attachment_link(context, att, request) is not None
     return {'item': context, 'rev': rev, 'who': who(rev),
             'total': len(context.revision_list()),
             'rows': metadata_rows(rev.fields, context.__parent__, request),
-            'attachment': att, 'attachment_url': att and download_url(request, context, att),
+            'attachment': att if shown else None, 'replaced': att is not None and not shown,
+            'attachment_url': shown and download_url(request, context, att),
             'doc_macros': doc_macros()}
 
 
-def field_changes(a, b, section, request):
+def field_changes(doc, a, b, request):
     """(label, old, new) for each fact that differs between revisions `a` and `b`."""
     translate = request.localizer.translate
+    section = doc.__parent__
     old = {translate(label): value for label, value, _url in metadata_rows(a.fields, section, request)}
     new = {translate(label): value for label, value, _url in metadata_rows(b.fields, section, request)}
     labels = list(new) + [k for k in old if k not in new]
     changes = [(k, old.get(k, ''), new.get(k, '')) for k in labels if old.get(k) != new.get(k)]
     if a.fields.get('title') != b.fields.get('title'):
         changes.insert(0, (translate(_('Title')), a.fields.get('title'), b.fields.get('title')))
-    name_a = a.attachment.filename if a.attachment else ''
-    name_b = b.attachment.filename if b.attachment else ''
+    name_a, name_b = (_file_name(doc, rev.attachment, request) for rev in (a, b))
     if (a.attachment and a.attachment.id) != (b.attachment and b.attachment.id):
         changes.append((translate(_('Attached file')), name_a, name_b))
     return changes
+
+
+def _file_name(doc, att, request):
+    if att is None:
+        return ''
+    link = attachment_link(doc, att, request)
+    return link[0] if link else request.localizer.translate(REPLACED)
 
 
 @view_config(context=Document, name='diff', renderer='templates/diff.pt', permission='view')
@@ -79,8 +114,12 @@ def diff_view(context, request):
     """`@@diff?a=<n>&b=<m>`: changed facts and a sentence-by-sentence diff of the text."""
     a = _revision_or_404(context, request.params.get('a'))
     b = _revision_or_404(context, request.params.get('b'))
-    rows = sentence_diff(a.fields.get('text', ''), b.fields.get('text', ''))
+    text_a, text_b = a.fields.get('text', ''), b.fields.get('text', '')
+    rows = sentence_diff(text_a, text_b)
+    too_long = rows is None  # the page then links both revisions instead
     return {'item': context, 'a': a, 'b': b,
-            'changes': field_changes(a, b, context.__parent__, request),
-            'rows': rows, 'text_changed': any(kind != 'same' for kind, _s in rows),
+            'changes': field_changes(context, a, b, request),
+            'rows': rows or [], 'too_long': too_long,
+            'text_changed': text_a != text_b if too_long else any(
+                kind != 'same' for kind, _s in rows),
             'revisions': context.revision_list()}

@@ -24,21 +24,23 @@ class Notice(Content):
     """A notice or disclosure; a 财务公开 notice carries an income/expense table."""
 
     type_name = 'notice'
-    fields = ('title', 'category', 'pinned', 'body', 'table', 'attachments')
+    fields = ('title', 'category', 'pinned', 'body', 'table', 'attachments', 'removed_attachments')
     # class defaults: also what a notice stored before a field existed reads
     category = CATEGORIES[0]
     pinned = False
     body = ''
     table = ()
     attachments = ()
+    removed_attachments = ()   # taken off the notice: staff still see and download them
     published = None   # when it was first published (set by `mark_published`)
 
     def update(self, **kw):
         """Store rows and attachments as tuples so nothing is mutated in place."""
         if 'table' in kw:
             kw['table'] = tuple(dict(row) for row in kw['table'] or ())
-        if 'attachments' in kw:
-            kw['attachments'] = tuple(kw['attachments'] or ())
+        for name in ('attachments', 'removed_attachments'):
+            if name in kw:
+                kw[name] = tuple(kw[name] or ())
         return super().update(**kw)
 
     @property

@@ -1,5 +1,7 @@
 """RSS 2.0 and Atom feeds of public notices, and the latest notices of the tenants below."""
 import heapq
+import html
+import re
 from itertools import chain
 
 from feedgen.feed import FeedGenerator
@@ -9,7 +11,7 @@ from pyramid.view import view_config
 
 from ..clock import utcnow
 from ..tree import Section, find_tenant, walk_tenants
-from ..content.richtext import html_to_text
+from ..content.richtext import html_to_text, sanitize
 from . import Notice
 
 BELOW_COUNT = 20      # notices from the tenants below shown on a township/county page
@@ -17,6 +19,22 @@ FEED_COUNT = 30       # entries in a feed
 SUMMARY_CHARS = 200
 FEED_TYPES = {'rss': 'application/rss+xml; charset=utf-8',
               'atom': 'application/atom+xml; charset=utf-8'}
+
+
+# what XML 1.0 cannot hold, and control characters but tab and newline: lxml refuses the
+# first (a 500 for every reader of the feed), readers stumble on the second
+_NOT_IN_FEEDS = re.compile('[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]')
+
+
+def feed_text(value):
+    """`value` without the characters a feed must not carry."""
+    return _NOT_IN_FEEDS.sub('', value or '')
+
+
+def summary_text(notice):
+    """The first SUMMARY_CHARS characters of a notice's text (plain text), else its title."""
+    text = ' '.join(feed_text(html_to_text(notice.body)).split())[:SUMMARY_CHARS]
+    return text or feed_text(notice.title)
 
 
 def _date(notice):
@@ -67,12 +85,12 @@ def build_feed(section, request, below):
     tenant = find_tenant(section)
     translate = request.localizer.translate
     page_url = request.resource_url(section)
-    title = '%s · %s' % (tenant.title, translate(section.title))
+    title = feed_text('%s · %s' % (tenant.title, translate(section.title)))
     fg = FeedGenerator()
     fg.id(page_url + ('?below=1' if below else ''))
     fg.title(title)
     fg.link(href=page_url, rel='alternate')
-    fg.link(href=request.url, rel='self')
+    fg.link(href=feed_text(request.url), rel='self')
     fg.description(title)
     fg.language('zh-CN')
     fg.generator('shequ')
@@ -83,15 +101,20 @@ def build_feed(section, request, below):
         fe = fg.add_entry(order='append')
         fe.id(url)
         fe.guid(url, permalink=True)
-        fe.title(notice.title if owner is tenant else '[%s] %s' % (owner.title, notice.title))
+        fe.title(feed_text(notice.title if owner is tenant else
+                           '[%s] %s' % (owner.title, notice.title)))
         fe.link(href=url)
         fe.published(notice.date)
         fe.updated(notice.modified)
-        fe.author({'name': owner.title})
-        fe.category(term=notice.category, label=notice.category)
-        fe.description(' '.join(html_to_text(notice.body).split())[:SUMMARY_CHARS] or notice.title)
-        if notice.body:
-            fe.content(notice.body, type='html')
+        fe.author({'name': feed_text(owner.title)})
+        fe.category(term=feed_text(notice.category), label=feed_text(notice.category))
+        # Atom's <summary> is plain text; RSS's <description> is read as HTML, so the plain
+        # text goes there escaped: markup a notice shows as text never comes alive there
+        summary = summary_text(notice)
+        fe.summary(summary)
+        fe.description(html.escape(summary, quote=False))
+        body = feed_text(sanitize(notice.body)) if notice.body else ''
+        fe.content(body or html.escape(summary, quote=False), type='html')
     return fg
 
 

@@ -4,6 +4,7 @@ import io
 from urllib.parse import quote
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from pyramid.httpexceptions import HTTPNotFound
 from pyramid.response import Response
@@ -16,6 +17,14 @@ from . import Notice, totals
 XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 HEADINGS = (_('Date'), _('Entry'), _('Income'), _('Expense'), _('Note'))
 MONEY_FORMAT = '#,##0.00'
+# A text cell starting with one of these runs as a formula in Excel or WPS (OWASP "CSV
+# injection"; the full-width forms too, which East Asian spreadsheets may accept).
+FORMULA_START = ('=', '+', '-', '@', '\t', '\r', '＝', '＋', '－', '＠')
+
+
+def defuse(text):
+    """Text a spreadsheet shows as text: a leading `'` before a formula character."""
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def table_rows(notice, translate):
@@ -30,14 +39,33 @@ def table_rows(notice, translate):
     return out
 
 
+def _csv_cell(value):
+    """Dates as ISO, amounts as numbers, text defused."""
+    if value is None:
+        return ''
+    if hasattr(value, 'isoformat'):
+        return value.isoformat()
+    if isinstance(value, str):
+        return defuse(value)
+    return str(value)
+
+
 def to_csv(rows):
     """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator='\r\n')
     for row in rows:
-        writer.writerow(['' if v is None else (v.isoformat() if hasattr(v, 'isoformat') else
-                                               str(v)) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return '\ufeff'.encode('utf-8') + out.getvalue().encode('utf-8')
+
+
+def _xlsx_value(value):
+    """Amounts as numbers, dates as dates, text without characters XML refuses."""
+    if hasattr(value, 'as_tuple'):
+        return float(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub('', value)
+    return value
 
 
 def to_xlsx(rows, sheet_title):
@@ -46,7 +74,12 @@ def to_xlsx(rows, sheet_title):
     ws = wb.active
     ws.title = safe_filename(sheet_title).replace('[', '(').replace(']', ')')[:31]
     for row in rows:
-        ws.append([float(v) if hasattr(v, 'as_tuple') else v for v in row])
+        values = [_xlsx_value(v) for v in row]
+        ws.append([defuse(v) if isinstance(v, str) else v for v in values])
+        for cell, value in zip(ws[ws.max_row], values):
+            if isinstance(value, str) and defuse(value) != value:
+                cell.data_type = 's'      # text, never a formula, even when edited in Excel
+                cell.quotePrefix = True
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in ws.iter_rows(min_row=2, min_col=3, max_col=4):

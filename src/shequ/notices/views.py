@@ -4,7 +4,8 @@ import base64
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
-from ..content.attachments import attachment_from_upload, download_url, find_attachment
+from ..content.attachments import (attachment_from_upload, download_url, download_view,
+                                   find_attachment)
 from ..content.listing import Page, page_number, visible_items
 from ..content.qr import qr_png
 from ..content.review import edit
@@ -46,12 +47,37 @@ def attachment_rows(item, request):
     return [(att, download_url(request, item, att)) for att in item.attachments]
 
 
+def removed_rows(item, request):
+    """(attachment, download URL) of the files taken off a notice, for staff only."""
+    if not request.has_permission('view_unpublished', item):
+        return []
+    return [(att, download_url(request, item, att)) for att in item.removed_attachments]
+
+
 @view_config(context=Notice, renderer='templates/notice.pt', permission='view')
 def notice_view(context, request):
     """A notice with its text, table, attachments and bulletin-board QR code."""
     return {'item': context, 'workflow': workflow_box(context, request),
             'attachments': attachment_rows(context, request), 'totals': context.totals(),
+            'removed': removed_rows(context, request),
             'can_edit': request.has_permission('edit', context)}
+
+
+class _Files:
+    """The files the generic download view may look in (its `attachments`)."""
+
+    def __init__(self, attachments):
+        self.attachments = attachments
+
+
+@view_config(context=Notice, name='download', permission='view')
+def notice_download_view(context, request):
+    """`@@download/<id>`: a notice's files; those taken off it only for staff."""
+    if request.subpath and find_attachment(context, request.subpath[0]) is None:
+        if not request.has_permission('view_unpublished', context):
+            raise HTTPNotFound()
+        return download_view(_Files(context.attachments + context.removed_attachments), request)
+    return download_view(context, request)
 
 
 @view_config(context=Notice, name='print', renderer='templates/print.pt', permission='view')
@@ -108,7 +134,8 @@ def remove_attachment_view(context, request):
         raise HTTPNotFound()
     if request.method == 'POST' and request.POST.get('confirm') == 'yes':
         edit(context, request,
-             {'attachments': tuple(a for a in context.attachments if a.id != att.id)})
+             {'attachments': tuple(a for a in context.attachments if a.id != att.id),
+              'removed_attachments': context.removed_attachments + (att,)})
         flash(request, _('The attachment ${name} was removed.',
                                 mapping={'name': att.filename}))
         return HTTPFound(request.resource_url(context))
