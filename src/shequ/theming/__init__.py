@@ -4,6 +4,7 @@ import os
 from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
+from . import chameleon_fixes  # noqa: F401 — before any template is compiled
 from .layout import Layout
 
 LAYOUT_TEMPLATE = 'shequ:theming/templates/layout.pt'
