@@ -22,6 +22,7 @@ import socket
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
 import transaction
@@ -167,6 +168,7 @@ def main_(argv=None):
                     (b'X-Forwarded-For', noise[:30].replace(b'\r\n', b''))])
             statuses[status] += 1
         after = journal_end(db)
+        time.sleep(1.5)      # answers still being written (we read only status lines) finish
         server.close()
         db.close()
         errors = sum(n for code, n in statuses.items() if code >= 500)
