@@ -95,8 +95,8 @@ def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
         site.close()
 
 
-LATER_STEPS = ['security.append_only_audit_logs', 'content.times_in_utc',
-               'search.append_only_journal']
+LATER_STEPS = ['security.drop_lockout_fields', 'security.append_only_audit_logs',
+               'content.times_in_utc', 'search.append_only_journal']
 
 
 def legacy(generation):
@@ -200,5 +200,24 @@ def test_china_time_stamps_stored_by_older_forms_become_utc(tmp_path):
             stamp = root['sunwu']['services']['dibao'].publish_at
             assert stamp == datetime(2026, 12, 1, 0, 0, tzinfo=timezone.utc)
             assert stamp.utcoffset().total_seconds() == 0
+    finally:
+        site.close()
+
+
+def test_the_old_lockout_fields_are_dropped_from_users(tmp_path):
+    from shequ.security import User, get_users
+
+    def make_old(root):
+        del root.evolved['security.drop_lockout_fields']
+        user = get_users(root, create=True).add(User('li', '李', 'long-password-1'))
+        user.failed_logins, user.locked_until = 4, None
+    stored_site(tmp_path, make_old)
+    assert [s.name for s in refused(tmp_path).steps] == ['security.drop_lockout_fields']
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    site = Site(tmp_path)
+    try:
+        with site.root() as root:
+            user = get_users(root).get('li')
+            assert 'failed_logins' not in user.__dict__ and 'locked_until' not in user.__dict__
     finally:
         site.close()

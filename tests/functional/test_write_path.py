@@ -116,3 +116,9 @@ def test_no_code_sends_a_modification_event_by_hand():
                 if re.search(r'(?<!class )\bObjectModified\(', f.read()):
                     offenders.append(os.path.relpath(path, SRC))
     assert offenders == []
+
+
+def test_a_phone_number_written_as_a_bare_number_is_kept_as_text(site, tmp_path):
+    site.load(_tree(tmp_path, ['contact: {phone: 12345, hotline: 110}']))
+    with site.root() as root:
+        assert root['x'].settings['contact'] == {'phone': '12345', 'hotline': '110'}

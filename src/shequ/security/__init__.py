@@ -8,7 +8,7 @@ from .policy import SecurityPolicy
 from .roles import ROLES, grant, grants_of, normalise_role, revoke  # noqa: F401
 from .sessions import session_idle_timeout
 from .throttle import ILoginThrottle, LoginThrottle, throttle_file
-from .users import User, find_user, get_users  # noqa: F401
+from .users import User, evolve_drop_lockout_fields, find_user, get_users  # noqa: F401
 
 
 def request_root(request):
@@ -44,6 +44,7 @@ def includeme(config):
     # items only to those who may see them (exception and static views are exempt)
     config.set_default_permission('view')
     config.set_default_csrf_options(require_csrf=True)
+    config.add_evolution_step(evolve_drop_lockout_fields, name='security.drop_lockout_fields')
     config.include('.audit')
     config.include('.headers')
     config.scan('.views')

@@ -34,8 +34,8 @@ class User(Persistent):
 
     `sessions` maps the hash of each open session's id to its login time (seconds since
     the epoch). It is written at login, logout and password change only; users stored
-    before it existed read it as empty. (Such users may also carry `failed_logins` and
-    `locked_until` from the old lock-out, which nothing reads any more.)
+    before it existed read it as empty. (The old lock-out's `failed_logins` and
+    `locked_until` are removed by the evolve step `security.drop_lockout_fields`.)
     """
 
     sessions = {}   # the default of users stored before sessions were recorded; never mutated
@@ -116,3 +116,15 @@ def find_user(root, login):
     """The user called `login`, or None."""
     users = get_users(root)
     return users.get(login) if users is not None and login else None
+
+
+def evolve_drop_lockout_fields(root, registry):
+    """Remove what the old account lock-out stored on users (nothing reads it now)."""
+    users = get_users(root)
+    for user in (users.values() if users is not None else ()):
+        for name in ('failed_logins', 'locked_until'):
+            if name in user.__dict__ or getattr(user, name, None) is not None:
+                try:
+                    delattr(user, name)
+                except AttributeError:
+                    pass

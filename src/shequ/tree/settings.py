@@ -24,8 +24,17 @@ class StrictBoolean(colander.Boolean):
         return super().deserialize(node, cstruct)
 
 
-def _text(name, max_length=200):
-    return colander.SchemaNode(colander.String(), name=name, missing=colander.drop,
+class NumberText(colander.String):
+    """Text that a file may also write as a bare number (a phone number: `phone: 12345`)."""
+
+    def deserialize(self, node, cstruct):
+        if isinstance(cstruct, int) and not isinstance(cstruct, bool):
+            cstruct = str(cstruct)
+        return super().deserialize(node, cstruct)
+
+
+def _text(name, max_length=200, typ=colander.String):
+    return colander.SchemaNode(typ(), name=name, missing=colander.drop,
                                validator=colander.Length(max=max_length))
 
 
@@ -37,11 +46,11 @@ class ContactSchema(colander.MappingSchema):
         super().__init__(*args, **kw)
 
     address = _text('address')
-    phone = _text('phone', 60)
+    phone = _text('phone', 60, NumberText)
     hours = _text('hours')
     email = colander.SchemaNode(colander.String(), missing=colander.drop,
                                 validator=colander.Email())
-    hotline = _text('hotline', 60)
+    hotline = _text('hotline', 60, NumberText)
 
 
 class SettingsSchema(colander.MappingSchema):
