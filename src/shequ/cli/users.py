@@ -35,13 +35,21 @@ def _read_password(path):
         raise SystemExit('无法读取密码文件 %s: %s' % (path, exc.strerror))
 
 
+def _new_password(args):
+    """The password of `--password-file`, or None (said why) when it is too short."""
+    password = _read_password(args.password_file)
+    if len(password) < 8:
+        print('密码至少需要 8 个字符。', file=sys.stderr)
+        return None
+    return password
+
+
 def user_add(args, root):
     if find_user(root, args.login) is not None:
         print('用户 %s 已存在。' % args.login, file=sys.stderr)
         return 1
-    password = _read_password(args.password_file)
-    if len(password) < 8:
-        print('密码至少需要 8 个字符。', file=sys.stderr)
+    password = _new_password(args)
+    if password is None:
         return 1
     get_users(root, create=True).add(User(args.login, args.name, password))
     print('已创建用户 %s（%s）。' % (args.login, args.name))
@@ -54,9 +62,8 @@ def user_passwd(args, root):
     if user is None:
         print('用户 %s 不存在。' % args.login, file=sys.stderr)
         return 1
-    password = _read_password(args.password_file)
-    if len(password) < 8:
-        print('密码至少需要 8 个字符。', file=sys.stderr)
+    password = _new_password(args)
+    if password is None:
         return 1
     user.set_password(password)
     print('已为用户 %s 设置新密码，其所有登录会话均已结束。' % args.login)
