@@ -180,7 +180,7 @@ def test_tenant_file_hides_a_hideable_list_and_refuses_a_fixed_one(duties, tmp_p
     duties.load(str(hide))
     duties.app.get('/sunwu/qingxi/xingfu/duties/xiezhu-zhengfu', status=404)  # below it too
     hide.write_text(hide.read_text().replace('xiezhu-zhengfu', 'zhengming-shixiang'))
-    with pytest.raises(NotHideable):
+    with pytest.raises(NotHideable, match='zhengming-shixiang'):
         duties.load(str(hide))
     duties.app.get(CERTS, status=200)
 

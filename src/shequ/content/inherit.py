@@ -164,7 +164,8 @@ class Inheritance:
         if hidden:
             source = self.standards_above(section.__parent__).get(slug)
             if source is not None and not self.may_hide(source):
-                raise NotHideable(slug)
+                # read by `shequ load`, whose messages are Chinese
+                raise NotHideable('标准 %s 不允许下级单位隐藏' % slug)
         modify(section, request or registry, action='hide' if hidden else 'unhide',
                detail=slug, hidden_standard=tuple(sorted(wanted)))
         return True
