@@ -36,6 +36,9 @@ def duties(tmp_path):
 
 def test_community_lists_inherited_lists_and_its_own(duties_site):
     page = duties_site.app.get(XINGFU + '/duties/')
+    assert [h.text for h in page.html.select('.duty-kind h2')] == [
+        '依法履职事项清单', '协助政府工作事项清单', '证明事项清单']
+    assert '本单位已隐藏的清单' not in page.text
     hrefs = {a['href'] for a in page.html.find_all('a', href=True)}
     for slug in ('zhengming-shixiang', 'xiezhu-zhengfu', 'xingfu-fuwu'):
         assert 'http://localhost%s/duties/%s/' % (XINGFU, slug) in hrefs
@@ -83,11 +86,14 @@ def test_hideable_inherited_list_is_hidden_and_audited(duties):
         entries = list(find(root, XINGFU).audit.values()) if hasattr(
             find(root, XINGFU).audit, 'values') else list(find(root, XINGFU).audit)
     assert any(e[3] == 'hide' and 'xiezhu-zhengfu' in str(e) for e in entries)
-    # and shown again
-    token = csrf(app, XINGFU + '/duties/')
-    app.post(XINGFU + '/duties/@@unhide', {'csrf_token': token, 'slug': 'xiezhu-zhengfu'},
-             status=302)
+    # staff see it among the lists hidden here, and show it again
+    page = app.get(XINGFU + '/duties/')
+    assert '本单位已隐藏的清单' in page.text and '协助政府工作事项清单' in page.text
+    form = [f for f in page.forms.values() if f.action.endswith('/duties/@@unhide')][0]
+    assert form['slug'].value == 'xiezhu-zhengfu'
+    assert form.submit().status_int == 302
     duties.app.get(XINGFU + '/duties/xiezhu-zhengfu', status=200)
+    assert '本单位已隐藏的清单' not in app.get(XINGFU + '/duties/').text
 
 
 def test_draft_list_is_invisible_to_anonymous(duties):

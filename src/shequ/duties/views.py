@@ -9,7 +9,7 @@ from ..content.spreadsheet import XLSX_TYPE, append_row, bold_heading, download,
 from ..content.views import workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
-from . import CERTIFICATES, DUTIES, DutyList, InheritedDutyList, answer_text
+from . import CERTIFICATES, DUTIES, KINDS, DutyList, InheritedDutyList, answer_text
 
 HEADINGS = (_('No.'), _('Duty item'), _('Legal basis'), _('Responsible body or post'),
             _('Form of the work'), _('Note'))
@@ -127,3 +127,18 @@ def hide_view(context, request):
 def unhide_view(context, request):
     """Show a hidden standard list again."""
     return _hide(context, request, False)
+
+
+@view_config(context=Section, section='duties', renderer='templates/section.pt',
+             permission='view')
+def section_view(context, request):
+    """The lists a unit shows, by kind; its staff also see the lists hidden here."""
+    from ..content.listing import visible_items
+    lists = visible_items(context, request)
+    groups = []
+    for kind in KINDS:
+        members = sorted((i for i in lists if i.kind == kind), key=lambda i: i.title)
+        if members:
+            groups.append((kind, members))
+    hidden = DUTIES.hidden_here(context) if request.has_permission('edit', context) else []
+    return {'groups': groups, 'hidden': hidden}
