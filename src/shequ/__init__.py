@@ -21,6 +21,7 @@ INCLUDES = (
     '.services',
     '.documents',
     '.notices',
+    '.duties',
 )
 
 

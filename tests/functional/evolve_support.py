@@ -15,7 +15,7 @@ def includeme(config):
     config.add_evolution_step(count_runs, name=STEP)
 
 
-def with_duties(config):
-    """As a duty-list kind will: declare its section."""
+def with_volunteers(config):
+    """As a volunteers kind will: declare a section no kind of the app declares yet."""
     config.include('shequ.tree')
-    config.add_section('duties', _('Duty lists'), order=30)
+    config.add_section('volunteers', _('Volunteers'), order=40)

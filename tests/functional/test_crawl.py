@@ -39,6 +39,8 @@ def assert_no_failures(statuses):
 def test_every_page_a_visitor_can_reach_works(full_demo_site):
     statuses = crawl(TestApp(full_demo_site.wsgi))
     assert len(statuses) > 150
+    assert any('/duties/' in p for p in statuses) and any(
+        p.endswith('/duties/zhengming-shixiang/@@print') for p in statuses)
     assert_no_failures(statuses)
 
 

@@ -10,7 +10,7 @@ from shequ.evolve import EvolveNeeded, pending_steps
 from shequ.tree import Section, Tenant, walk_tenants
 
 WITH_STEP = {'pyramid.includes': 'evolve_support'}
-WITH_DUTIES = {'pyramid.includes': 'evolve_support.with_duties'}
+WITH_VOLUNTEERS = {'pyramid.includes': 'evolve_support.with_volunteers'}
 
 
 def stored_site(tmp_path, change=None):
@@ -76,21 +76,39 @@ def test_app_refuses_a_pending_step_and_shequ_evolve_runs_it_once(tmp_path, caps
 
 def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
     stored_site(tmp_path)
-    exc = refused(tmp_path, **WITH_DUTIES)
+    exc = refused(tmp_path, **WITH_VOLUNTEERS)
     assert [s.name for s in exc.steps] == ['add_missing_sections']
-    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT, **WITH_DUTIES)]) == 0
-    site = Site(tmp_path, **WITH_DUTIES)
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT, **WITH_VOLUNTEERS)]) == 0
+    site = Site(tmp_path, **WITH_VOLUNTEERS)
     try:
         with site.root() as root:
             tenants = list(walk_tenants(root))
-            assert tenants and all(isinstance(t.get('duties'), Section) for t in tenants)
-            assert 'duties' in root.sections_ensured
+            assert tenants and all(isinstance(t.get('volunteers'), Section) for t in tenants)
+            assert 'volunteers' in root.sections_ensured
         page = site.app.get('/sunwu/qingxi/')
         cards = [h.get_text(strip=True) for h in page.html.select('.section-card h2')]
-        assert cards == ['办事指南', '通知公告', '工作事项与值班', '制度文件']
+        assert cards == ['办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
         # a sub-tenant may not take the newly declared name
         with site.root() as root, pytest.raises(ValueError):
-            root['sunwu'].add('duties', Tenant('township', '错误'), registry=site.registry)
+            root['sunwu'].add('volunteers', Tenant('township', '错误'), registry=site.registry)
+    finally:
+        site.close()
+
+
+def test_a_database_from_before_duty_lists_gets_their_section_by_evolve(tmp_path):
+    def before_duties(root):
+        for tenant in walk_tenants(root):
+            del tenant.data['duties']
+            tenant._num.change(-1)
+        root.sections_ensured = tuple(n for n in root.sections_ensured if n != 'duties')
+    stored_site(tmp_path, before_duties)
+    assert [s.name for s in refused(tmp_path).steps] == ['add_missing_sections']
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    site = Site(tmp_path)
+    try:
+        with site.root() as root:
+            assert all(isinstance(t.get('duties'), Section) for t in walk_tenants(root))
+        assert site.app.get('/sunwu/qingxi/xingfu/duties/').status_int == 200
     finally:
         site.close()
 
@@ -126,7 +144,8 @@ def test_generation_1_root_counts_as_having_its_sections(tmp_path):
             assert pending_steps(root, site.registry) == []
             assert 'volunteers' in root['sunwu']            # kept, though not declared
         cards = site.app.get('/sunwu/').html.select('.section-card h2')
-        assert [h.get_text(strip=True) for h in cards] == ['办事指南', '通知公告', '制度文件']
+        assert [h.get_text(strip=True) for h in cards] == ['办事指南', '通知公告', '工作事项与值班',
+                                                           '制度文件']
     finally:
         site.close()
     # a step registered since then is still pending

@@ -2,11 +2,10 @@
 import colander
 import deform
 
+from ..content.inherit import STANDARD_KINDS  # tenants whose standards go to those below
 from ..i18n import _
 from ..tree import SLUG_RE, find_tenant
 
-# tenants whose services may be a standard for every tenant below them
-STANDARD_KINDS = ('county', 'district', 'township', 'street')
 # the fields a tenant may override on a standard it inherits
 OVERRIDE_FIELDS = ('location', 'hours', 'phone', 'note')
 
