@@ -76,8 +76,11 @@ def test_hideable_inherited_list_is_hidden_and_audited(duties):
         add_user(root, 'xingfu', 'staff', XINGFU)
     app = login(duties, 'xingfu')
     page = app.get(XINGFU + '/duties/xiezhu-zhengfu')
-    res = page.forms[[k for k, f in page.forms.items()
-                      if f.action.endswith('/duties/@@hide')][0]].submit()
+    confirm = page.forms[[k for k, f in page.forms.items()
+                          if f.action.endswith('/duties/@@hide')][0]].submit()
+    assert '隐藏统一标准清单' in confirm.text           # asks first, changes nothing yet
+    duties.app.get(XINGFU + '/duties/xiezhu-zhengfu', status=200)
+    res = confirm.forms['hide-form'].submit()
     assert res.status_int == 302
     duties.app.get(XINGFU + '/duties/xiezhu-zhengfu', status=404)
     listing = duties.app.get(XINGFU + '/duties/')
@@ -91,7 +94,7 @@ def test_hideable_inherited_list_is_hidden_and_audited(duties):
     assert '本单位已隐藏的清单' in page.text and '协助政府工作事项清单' in page.text
     form = [f for f in page.forms.values() if f.action.endswith('/duties/@@unhide')][0]
     assert form['slug'].value == 'xiezhu-zhengfu'
-    assert form.submit().status_int == 302
+    assert form.submit().forms['hide-form'].submit().status_int == 302
     duties.app.get(XINGFU + '/duties/xiezhu-zhengfu', status=200)
     assert '本单位已隐藏的清单' not in app.get(XINGFU + '/duties/').text
 

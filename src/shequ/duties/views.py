@@ -1,5 +1,5 @@
 """Duty-list pages: the list (own or inherited), A4 print, CSV/XLSX, hiding."""
-from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..content.inherit import NotHideable
@@ -99,12 +99,15 @@ def xlsx_view(context, request):
 
 
 def _hide(section, request, hide):
-    if request.method != 'POST':
-        raise HTTPBadRequest()
-    slug = request.POST.get('slug', '')
+    """GET or an unconfirmed POST asks first; a POST with confirm=yes hides (or shows)."""
+    slug = request.params.get('slug', '')
     source = DUTIES.standards_above(section.__parent__).get(slug)
     if source is None or slug in section.data:
         raise HTTPNotFound()
+    if hide and not getattr(source, 'hideable', False):
+        raise HTTPForbidden(_('The unit that sets this list does not allow hiding it.'))
+    if request.method != 'POST' or request.POST.get('confirm') != 'yes':
+        return {'source': source, 'hide': hide, 'section': section}
     try:
         DUTIES.set_hidden(section, slug, hide, request=request)
     except NotHideable:
@@ -116,14 +119,14 @@ def _hide(section, request, hide):
 
 
 @view_config(context=Section, section='duties', name='hide', permission='edit',
-             request_method='POST')
+             renderer='templates/hide.pt')
 def hide_view(context, request):
     """Hide a hideable standard list from this unit (and the units below it)."""
     return _hide(context, request, True)
 
 
 @view_config(context=Section, section='duties', name='unhide', permission='edit',
-             request_method='POST')
+             renderer='templates/hide.pt')
 def unhide_view(context, request):
     """Show a hidden standard list again."""
     return _hide(context, request, False)
