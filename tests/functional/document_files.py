@@ -1,7 +1,6 @@
 """Real DOCX and PDF files built in tests, and a small tenant tree for document tests."""
-import io
 
-import docx
+from bombs import make_docx  # noqa: F401 — tests import it from here too
 
 TREE = '''\
 tenants:
@@ -27,16 +26,6 @@ def tree_file(tmp_path):
     path = tmp_path / 'tree.yaml'
     path.write_text(TREE, encoding='utf-8')
     return str(path)
-
-
-def make_docx(*paragraphs):
-    """A Word document with `paragraphs`."""
-    doc = docx.Document()
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
 def make_pdf(text):

@@ -7,7 +7,7 @@ import pytest
 from webtest import TestApp
 
 from conftest import BASE_FILE, Site
-from helpers import add_draft, add_user, csrf, find, login
+from helpers import add_draft, csrf, find
 from notices_support import XINGFU, post_notice, staff_app
 
 REFUSED = '提交的内容未被接受'

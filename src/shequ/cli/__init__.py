@@ -76,7 +76,8 @@ def catch_up_index(registry, root):
     from ..search import get_search
     indexer = get_search(registry).indexer
     db = registry._zodb_databases['']
-    with progress(indexer.count(root), '索引') as bar:
+    # the bar counts what has to be rebuilt: nothing to walk when every index is current
+    with progress(indexer.rebuild_count(root), '索引') as bar:
         done = indexer.apply_db(db, rebuild_missing=True, tick=bar.update)
     if done is None:
         print('另一个索引进程正在运行，搜索索引由它更新。', file=sys.stderr)

@@ -9,10 +9,28 @@ first, so a township's hiding or override also holds for its communities.
 One `Inheritance` per content kind (services, duty lists); the kind registers its
 `find` as the section fallback and its `listing` as the section listing.
 """
+import colander
+
 from ..tree import Tenant, find_tenant, lineage_tenants
 from ..tree.ops import modify
 
 STANDARD_KINDS = ('county', 'district', 'township', 'street')
+
+
+def standard_validator(message):
+    """A colander validator of a `standard` flag: only the STANDARD_KINDS may set one.
+
+    Forms bind `context`; an importer may bind `tenant_kind` instead. Unbound: not checked.
+    """
+    def validate(node, value):
+        bindings = node.bindings or {}
+        kind = bindings.get('tenant_kind')
+        if kind is None and bindings.get('context') is not None:
+            tenant = find_tenant(bindings['context'])
+            kind = tenant.kind if tenant is not None else None
+        if value and kind is not None and kind not in STANDARD_KINDS:
+            raise colander.Invalid(node, message)
+    return validate
 
 
 class Inherited:

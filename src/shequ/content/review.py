@@ -8,10 +8,10 @@ All three steps go through `tree.ops.modify`, so they are audited and indexed li
 other change.
 """
 import colander
-from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
+from pyramid.httpexceptions import HTTPBadRequest, HTTPForbidden, HTTPFound
 from pyramid.view import view_config
 
-from ..clock import utcnow
+from ..clock import fmt, utcnow
 from ..i18n import _, flash
 from ..tree.ops import modify
 from . import PUBLISHED, Content, get_content_registry
@@ -93,7 +93,6 @@ def _shown(value):
     if hasattr(value, 'filename'):
         return value.filename
     if hasattr(value, 'strftime'):
-        from ..clock import fmt
         return fmt(value)
     if isinstance(value, bool):
         return '是' if value else '否'
@@ -125,7 +124,6 @@ def review_edit_view(context, request):
     may_decide = request.has_permission('publish', context)
     if request.method == 'POST':
         if not may_decide:
-            from pyramid.httpexceptions import HTTPForbidden
             raise HTTPForbidden()
         decision = request.POST.get('decision')
         if decision not in ('approve', 'reject'):

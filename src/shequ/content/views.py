@@ -11,8 +11,8 @@ from . import Content, DRAFT, PUBLISHED, get_content_registry
 from .forms import FormView, datetime_node
 from .listing import Page, page_number, visible_items
 from .naming import unique_name
-from ..tree.ops import add, modify, remove
-from .review import edit, pending_edit, review_form_note
+from ..tree.ops import add, remove
+from .review import edit, edit_needs_review, pending_edit, review_form_note
 from .workflow import (STATE_LABELS, WorkflowError, available_transitions, requires_review,
                        transition)
 
@@ -120,7 +120,8 @@ class EditView(FormView):
 
     def appstruct(self):
         values = {}
-        pending = pending_edit(self.context) if self.note else None
+        pending = pending_edit(self.context) if edit_needs_review(self.context, self.request) \
+            else None
         proposed = pending['fields'] if pending else {}
         for node in self.schema_factory().children:
             if isinstance(node.typ, deform.FileData):

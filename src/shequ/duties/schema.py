@@ -2,9 +2,8 @@
 import colander
 import deform
 
-from ..content.inherit import STANDARD_KINDS
+from ..content.inherit import standard_validator
 from ..i18n import _
-from ..tree import find_tenant
 
 # the four lists of the 准入 system, in the order they are posted
 KINDS = ('依法履职事项清单', '协助政府工作事项清单', '证明事项清单', '负面清单')
@@ -51,16 +50,8 @@ class ItemsSchema(colander.SequenceSchema):
     item = DutyItemSchema(title=_('Duty item'))
 
 
-def standard_allowed(node, value):
-    """Only a county, district, township or street may set a standard list."""
-    bindings = node.bindings or {}
-    kind = bindings.get('tenant_kind')
-    if kind is None and bindings.get('context') is not None:
-        tenant = find_tenant(bindings['context'])
-        kind = tenant.kind if tenant is not None else None
-    if value and kind is not None and kind not in STANDARD_KINDS:
-        raise colander.Invalid(node, _(
-            'Only a county, district, township or street can set a standard list.'))
+standard_allowed = standard_validator(_(
+    'Only a county, district, township or street can set a standard list.'))
 
 
 def duty_list_schema(**kw):

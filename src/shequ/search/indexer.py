@@ -130,6 +130,15 @@ class Indexer:
         # a cursor past the end belongs to another journal (replaced by an evolve step)
         return not self.has_index(county) or not journal.first <= cursor <= journal.end
 
+    def rebuild_count(self, root):
+        """How many items a rebuild of the counties that need one would index (read only)."""
+        journal = get_journal(root)
+        if journal is None:
+            return 0
+        cursors = self.read_cursors()
+        return sum(len(self.items_below(c)) for c in root.tenants()
+                   if self.needs_rebuild(c.__name__, cursors, journal))
+
     def behind(self, root):
         """Whether the journal has entries that this replica could apply now."""
         journal = get_journal(root)

@@ -2,9 +2,9 @@
 import colander
 import deform
 
-from ..content.inherit import STANDARD_KINDS  # tenants whose standards go to those below
+from ..content.inherit import STANDARD_KINDS, standard_validator  # noqa: F401
 from ..i18n import _
-from ..tree import SLUG_RE, find_tenant
+from ..tree import SLUG_RE
 
 # the fields a tenant may override on a standard it inherits
 OVERRIDE_FIELDS = ('location', 'hours', 'phone', 'note')
@@ -54,19 +54,8 @@ def _long_text(title, rows=3):
     return _text(title, widget=deform.widget.TextAreaWidget(rows=rows))
 
 
-def standard_allowed(node, value):
-    """Only a county, district, township or street may set a standard.
-
-    Forms bind `context`; an importer may bind `tenant_kind` instead. Unbound: not checked.
-    """
-    bindings = node.bindings or {}
-    kind = bindings.get('tenant_kind')
-    if kind is None and bindings.get('context') is not None:
-        tenant = find_tenant(bindings['context'])
-        kind = tenant.kind if tenant is not None else None
-    if value and kind is not None and kind not in STANDARD_KINDS:
-        raise colander.Invalid(node, _(
-            'Only a county, district, township or street can set a standard service.'))
+standard_allowed = standard_validator(_(
+    'Only a county, district, township or street can set a standard service.'))
 
 
 class ServiceSchema(colander.MappingSchema):
