@@ -108,6 +108,7 @@ def includeme(config):
     from ..extensions import get_extensions
     from .forms import configure_deform
     from .listing import add_section_listing, add_tenant_panel
+    config.add_translation_dirs('shequ.content:locale')
     config.add_directive('add_content_type', add_content_type)
     config.add_directive('add_section_listing', add_section_listing)
     config.add_directive('add_tenant_panel', add_tenant_panel)

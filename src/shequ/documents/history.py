@@ -4,6 +4,7 @@ from pyramid.view import view_config
 
 from ..content.attachments import download_url, download_view, find_attachment
 from ..i18n import _
+from ..tree import find_tenant
 from . import Document
 from .text import sentence_diff
 from .views import doc_macros, metadata_rows
@@ -51,10 +52,18 @@ def _revision_or_404(doc, value):
     return rev
 
 
-def who(rev):
-    """The person who published a revision, or a note that it came from a file."""
+def who(rev, doc, request):
+    """Who published a revision: the unit for the public, the person too for staff.
+
+    Residents see the publishing unit only: a staff login (or a clerk's name) is never on
+    a public page. Staff (`view_unpublished`) also see the person, or that it was imported.
+    """
+    tenant = find_tenant(doc)
+    unit = tenant.title if tenant is not None else ''
+    if not request.has_permission('view_unpublished', doc):
+        return unit
     if rev.user_name and rev.user:
-        return '%s (%s)' % (rev.user_name, rev.user)
+        return '%s · %s (%s)' % (unit, rev.user_name, rev.user)
     return rev.user or IMPORTED
 
 
@@ -64,7 +73,8 @@ def history_view(context, request):
     """Every published revision, newest first, with a form to compare two."""
     revisions = list(reversed(context.revision_list()))
     latest = revisions[0].number if revisions else 0
-    return {'item': context, 'revisions': revisions, 'who': who,
+    return {'item': context, 'revisions': revisions,
+            'who': lambda rev: who(rev, context, request),
             'default_a': max(1, latest - 1), 'default_b': latest,
             'att_link': lambda rev: attachment_link(context, rev.attachment, request)}
 
@@ -78,7 +88,7 @@ def revision_view(context, request):
     rev = _revision_or_404(context, request.subpath[0])
     att = rev.attachment
     shown = attachment_link(context, att, request) is not None
-    return {'item': context, 'rev': rev, 'who': who(rev),
+    return {'item': context, 'rev': rev, 'who': who(rev, context, request),
             'total': len(context.revision_list()),
             'rows': metadata_rows(rev.fields, context.__parent__, request),
             'attachment': att if shown else None, 'replaced': att is not None and not shown,

@@ -45,6 +45,7 @@ def includeme(config):
     config.set_default_permission('view')
     config.set_default_csrf_options(require_csrf=True)
     config.add_evolution_step(evolve_drop_lockout_fields, name='security.drop_lockout_fields')
+    config.add_translation_dirs('shequ.security:locale')
     config.include('.audit')
     config.include('.headers')
     config.scan('.views')

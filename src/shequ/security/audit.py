@@ -50,6 +50,25 @@ def newest(log, start=0, size=50):
     return [dict(zip(FIELDS, entry)) for entry in log.newest(start, size)]
 
 
+def matching(log, keep, start=0, size=50, stop=None):
+    """(entries as dicts newest first: `size` of them after the `start` newest kept by
+    `keep(entry)`, how many match in all).
+
+    The log is read newest first; `stop(entry)` true ends the walk (every older entry is
+    older still, so a "from" date need not read the whole log).
+    """
+    out, total = [], 0
+    for entry in log.newest(0, len(log)):
+        if stop is not None and stop(entry):
+            break
+        if not keep(entry):
+            continue
+        if start <= total < start + size:
+            out.append(dict(zip(FIELDS, entry)))
+        total += 1
+    return out, total
+
+
 def record(tenant, request, action, target, title=''):
     """Append an entry to `tenant`'s log for what `request`'s user did to `target`."""
     user = getattr(request, 'identity', None) if request is not None else None

@@ -9,7 +9,7 @@ from ..clock import utcnow
 from ..i18n import _, flash
 from ..paging import Page, page_number
 from ..tree import Root, Tenant, find_root, tenant_path
-from .audit import ACTION_LABELS, get_audit_log, newest, record
+from .audit import ACTION_LABELS, get_audit_log, matching, newest, record
 from .redirects import same_site_url
 from .roles import ROLES, grant, grants_of, normalise_role, revoke
 from .sessions import end_session, start_session
@@ -18,6 +18,20 @@ from .users import User, find_user, get_users, verify_password
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD = 8
+
+# the members form offers the roles in this order, the everyday one first and preselected
+ROLE_CHOICES = ('staff', 'reviewer', 'admin', 'volunteer', 'resident')
+DEFAULT_ROLE = 'staff'
+ROLE_HELP = {
+    'staff': _('Adds and edits service guides, notices and lists of this unit and the units '
+               'below, and publishes them unless review is required.'),
+    'reviewer': _('Checks what staff submit and publishes or sends it back; writes nothing '
+                  'of their own.'),
+    'admin': _('Everything staff do, plus members and roles, settings and the audit log. '
+               'Grant it to very few people.'),
+    'volunteer': _('Signs up for volunteer activities; sees no unpublished content.'),
+    'resident': _('A registered resident: may send requests; sees no unpublished content.'),
+}
 
 
 @view_config(name='login', renderer='templates/login.pt', require_csrf=True,
@@ -130,6 +144,8 @@ def members_view(context, request):
     users = get_users(root)
     names = {u.login: u.name for u in users.values()} if users is not None else {}
     return {'own': own, 'inherited': inherited, 'names': names, 'roles': ROLES,
+            'role_choices': ROLE_CHOICES, 'role_help': ROLE_HELP,
+            'chosen_role': values.get('role') or DEFAULT_ROLE,
             'errors': errors, 'values': values, 'tenant_path': tenant_path}
 
 
@@ -170,13 +186,72 @@ def _valid_login(login):
     return re.match(r'^[A-Za-z0-9._-]{2,40}$', login) is not None
 
 
+AUDIT_PAGE = 50
+
+
+def _day(text):
+    """A date typed as YYYY-MM-DD, or None (also for anything unreadable)."""
+    from datetime import date
+    try:
+        return date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
+def audit_filters(request):
+    """The audit filters of the query: ({name: value}, {name: error message})."""
+    params = request.params
+    values = {k: params.get(k, '').strip()[:60] for k in ('user', 'action', 'since', 'until')}
+    errors = {}
+    if values['action'] and values['action'] not in ACTION_LABELS:
+        values['action'] = ''
+    for key in ('since', 'until'):
+        if values[key] and _day(values[key]) is None:
+            errors[key] = _('Enter a date such as 2026-12-02.')
+    return values, errors
+
+
+def _audit_predicates(values):
+    """(keep, stop) for `security.audit.matching`: who, what and when, dates in China time."""
+    from datetime import datetime, time, timedelta
+    from ..clock import CHINA_TZ
+    since, until = _day(values['since']), _day(values['until'])
+    start = datetime.combine(since, time(), CHINA_TZ) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), CHINA_TZ) if until else None
+    user = values['user'].lower()
+
+    def keep(entry):
+        when, login, name, action = entry[0], entry[1] or '', entry[2] or '', entry[3]
+        if user and user != login.lower() and user not in name.lower():
+            return False
+        if values['action'] and action != values['action']:
+            return False
+        return end is None or when < end
+
+    def stop(entry):
+        return start is not None and entry[0] < start
+    return keep, stop
+
+
 @view_config(context=Tenant, name='audit', permission='manage', renderer='templates/audit.pt')
 @view_config(context=Root, name='audit', permission='manage', renderer='templates/audit.pt')
 def audit_view(context, request):
+    """The audit log, newest first, filtered by user, action and a range of days."""
     log = get_audit_log(context)
-    size = 50
+    values, errors = audit_filters(request)
     number = page_number(request)
-    total = len(log) if log is not None else 0
-    entries = newest(log, (number - 1) * size, size) if log is not None else []
-    page = Page(range(total), number, size)
-    return {'entries': entries, 'page': page, 'labels': ACTION_LABELS}
+    if log is None:
+        entries, total = [], 0
+    elif any(values.values()):
+        keep, stop = _audit_predicates(values)
+        entries, total = matching(log, keep, (number - 1) * AUDIT_PAGE, AUDIT_PAGE, stop)
+        if not entries and total:      # a page past the end: show the last one
+            number = (total - 1) // AUDIT_PAGE + 1
+            entries, total = matching(log, keep, (number - 1) * AUDIT_PAGE, AUDIT_PAGE, stop)
+    else:
+        total = len(log)
+        entries = newest(log, (number - 1) * AUDIT_PAGE, AUDIT_PAGE)
+    page = Page(range(total), number, AUDIT_PAGE)
+    actions = sorted(ACTION_LABELS, key=lambda a: request.localizer.translate(ACTION_LABELS[a]))
+    return {'entries': entries, 'page': page, 'labels': ACTION_LABELS, 'actions': actions,
+            'filters': values, 'errors': errors, 'total': total}

@@ -7,11 +7,8 @@ from pyramid.view import view_config
 from ..content.listing import Page, page_number, visible_items
 from ..tree import Section
 from .inherit import hidden_here
+from .schema import CATEGORY_ORDER
 
-# the order residents expect; categories not listed here follow alphabetically by pinyin
-CATEGORY_ORDER = ('社会救助', '养老服务', '残疾人服务', '社会保障', '医疗保障', '就业创业',
-                  '户籍证件', '卫生健康', '住房保障', '法律服务', '退役军人', '农业农村',
-                  '婚姻登记', '教育')
 LETTERS = tuple(string.ascii_uppercase)
 OTHER = '#'
 CATALOGUE_PAGE = 20

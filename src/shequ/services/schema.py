@@ -3,8 +3,17 @@ import colander
 import deform
 
 from ..content.inherit import STANDARD_KINDS, standard_validator  # noqa: F401
+from ..content.phone import PHONE_HELP, phone_validator
 from ..i18n import _
-from ..tree import SLUG_RE
+from ..tree import SLUG_RE, find_tenant
+
+# the order residents expect; categories not listed here follow alphabetically by pinyin
+CATEGORY_ORDER = ('社会救助', '养老服务', '残疾人服务', '社会保障', '医疗保障', '就业创业',
+                  '户籍证件', '卫生健康', '住房保障', '法律服务', '退役军人', '农业农村',
+                  '婚姻登记', '教育')
+# further categories the add form offers (catalogues in use add their own)
+MORE_CATEGORIES = ('公积金', '生育', '殡葬', '税务', '市场监管', '交通出行', '水电气暖',
+                   '社区服务', '便民服务')
 
 # the fields a tenant may override on a standard it inherits
 OVERRIDE_FIELDS = ('location', 'hours', 'phone', 'note')
@@ -75,8 +84,8 @@ class ServiceSchema(colander.MappingSchema):
     fee = _text(_('Fee'))
     location = _text(_('Location'))
     hours = _text(_('Hours'))
-    phone = _text(_('Phone'))
-    complaint_phone = _text(_('Complaint phone'))
+    phone = _text(_('Phone'), validator=phone_validator, description=PHONE_HELP)
+    complaint_phone = _text(_('Complaint phone'), validator=phone_validator, description=PHONE_HELP)
     basis = _long_text(_('Legal basis'))
     note = _long_text(_('Note'))
     online = colander.SchemaNode(colander.Boolean(), title=_('Can be done online'), missing=False)
@@ -85,6 +94,36 @@ class ServiceSchema(colander.MappingSchema):
                                  validator=colander.Range(min=0, max=10), missing=1)
     keywords = KeywordsSchema(title=_('Keywords'), missing=())
     faqs = FaqsSchema(title=_('Common questions'), missing=())
+
+    def after_bind(self, node, kw):
+        """In a form: the category is a choice; 标准事项 only where a standard is allowed."""
+        context = kw.get('context')
+        if context is None or kw.get('request') is None:
+            return                  # an import: the file's categories and flags are checked
+        tenant = find_tenant(context)
+        if tenant is not None and tenant.kind not in STANDARD_KINDS and 'standard' in node:
+            del node['standard']
+        choices = category_choices(context, kw['request'])
+        category = node['category']
+        category.widget = deform.widget.SelectWidget(
+            values=[('', _('Please choose'))] + [(c, c) for c in choices])
+        category.validator = colander.All(
+            colander.Length(min=1, max=50),
+            colander.OneOf(choices, msg_err=_('Choose a category from the list.')))
+
+
+def category_choices(context, request):
+    """The categories a service of `context` may take: the usual ones and those in use here."""
+    from ..content.listing import visible_items
+    from . import Service
+    tenant = find_tenant(context)
+    section = tenant.get('services') if tenant is not None else None
+    used = {getattr(item, 'category', '') for item in visible_items(section, request)} \
+        if section is not None else set()
+    if isinstance(context, Service) and context.category:
+        used.add(context.category)
+    known = CATEGORY_ORDER + MORE_CATEGORIES
+    return known + tuple(sorted(c for c in used if c and c not in known))
 
 
 def _slug(node, value):
@@ -103,7 +142,7 @@ class OverrideSchema(colander.MappingSchema):
 
     location = _text(_('Location'))
     hours = _text(_('Hours'))
-    phone = _text(_('Phone'))
+    phone = _text(_('Phone'), validator=phone_validator, description=PHONE_HELP)
     note = _text(_('Local note'))
 
 
