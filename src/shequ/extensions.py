@@ -49,6 +49,7 @@ class Extensions:
         self.sections = {}            # name -> SectionDeclaration
         self.section_fallbacks = {}   # section name -> func(section, name) -> resource | None
         self.section_listings = {}    # section name -> func(section, request) -> [items]
+        self.home_orders = {}         # section name -> func(section, request, items) -> [items]
         self.tenant_panels = {}       # panel name -> TenantPanel
         self.content_types = {}       # type name -> content.registry.ContentType
         self.tenant_import_keys = {}  # tenant-tree file key -> content.registry.TenantImportKey

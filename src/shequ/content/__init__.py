@@ -73,6 +73,7 @@ def check_sections_declared(extensions):
     uses = [('content type %r' % t.name, t.section) for t in extensions.content_types.values()]
     uses += [('section listing', name) for name in extensions.section_listings]
     uses += [('section fallback', name) for name in extensions.section_fallbacks]
+    uses += [('home-page order', name) for name in extensions.home_orders]
     for what, section in uses:
         if section not in extensions.sections:
             raise ConfigurationError('%s: section %r is not declared (config.add_section)'
@@ -107,10 +108,11 @@ def includeme(config):
     """Register the content directives, deform's renderer and assets, and generic views."""
     from ..extensions import get_extensions
     from .forms import configure_deform
-    from .listing import add_section_listing, add_tenant_panel
+    from .listing import add_home_order, add_section_listing, add_tenant_panel
     config.add_translation_dirs('shequ.content:locale')
     config.add_directive('add_content_type', add_content_type)
     config.add_directive('add_section_listing', add_section_listing)
+    config.add_directive('add_home_order', add_home_order)
     config.add_directive('add_tenant_panel', add_tenant_panel)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
     config.add_evolution_step(evolve_times_to_utc, name='content.times_in_utc')

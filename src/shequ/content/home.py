@@ -1,8 +1,12 @@
-"""Tenant home pages: the newest items of every section, the kinds' panels, the units below."""
+"""Tenant home pages: how to reach the office, the sections with something in them (each
+kind may order its card, services put the most-used first), the kinds' panels, the units
+below."""
 from pyramid.view import view_config
 
-from ..tree import Tenant
+from ..extensions import get_extensions
+from ..tree import Tenant, effective_setting
 from .listing import render_tenant_panels, visible_items
+from .phone import phone_numbers
 
 LATEST_PER_SECTION = 5
 
@@ -12,12 +16,60 @@ def latest_first(item):
     return (bool(getattr(item, 'pinned', False)), getattr(item, 'date', None) or item.modified)
 
 
+def tel_href(number):
+    """A `tel:` URL for a number as offices write it (an extension becomes a pause)."""
+    digits = number.strip()
+    head, sep, ext = digits.partition('-')
+    if sep and '-' in ext:                      # 0456-8221234-801
+        main, _sep, ext = ext.partition('-')
+        return 'tel:%s-%s,%s' % (head, main, ext)
+    return 'tel:' + digits
+
+
+def contact_block(tenant):
+    """The tenant's contact details for the top of its home page, with tap-to-call links.
+
+    {'phones': [(number, tel URL)], 'hotlines': [...], 'address', 'hours', 'email'}; a
+    phone that is not a plain number (typed in a file long ago) is shown as text.
+    """
+    contact = effective_setting(tenant, 'contact') or {}
+
+    def numbers(key):
+        text = str(contact.get(key) or '').strip()
+        if not text:
+            return []
+        found = phone_numbers(text)
+        return [(n, tel_href(n)) for n in found] if found else [(text, None)]
+    return {'phones': numbers('phone'), 'hotlines': numbers('hotline'),
+            'address': contact.get('address', ''), 'hours': contact.get('hours', ''),
+            'email': contact.get('email', '')}
+
+
+def section_cards(tenant, request):
+    """One card per section with something a visitor may see; each kind may order its card.
+
+    Empty sections get no card: a resident should not open a box to find nothing.
+    """
+    orders = get_extensions(request.registry).home_orders
+    cards = []
+    for section in tenant.sections(request.registry):
+        items = visible_items(section, request)
+        if not items:
+            continue
+        order = orders.get(section.__name__)
+        if order is not None:
+            items = order(section, request, items)
+        else:
+            items = sorted(items, key=latest_first, reverse=True)
+        cards.append({'section': section, 'items': items[:LATEST_PER_SECTION],
+                      'count': len(items), 'ordered': order is not None})
+    return cards
+
+
 @view_config(context=Tenant, renderer='templates/tenant.pt')
 def tenant_view(context, request):
-    sections = []
-    for section in context.sections(request.registry):
-        items = sorted(visible_items(section, request), key=latest_first, reverse=True)
-        sections.append({'section': section, 'items': items[:LATEST_PER_SECTION],
-                         'count': len(items)})
-    return {'tenant': context, 'sections': sections, 'children': context.tenants(),
+    contact = contact_block(context)
+    return {'tenant': context, 'sections': section_cards(context, request),
+            'children': context.tenants(), 'contact': contact,
+            'has_contact': any(contact.values()),
             'panels': render_tenant_panels(context, request)}

@@ -25,6 +25,17 @@ def add_section_listing(config, section_name, func):
                   lambda: extensions.section_listings.__setitem__(section_name, func))
 
 
+def add_home_order(config, section_name, func):
+    """Configurator directive: how the tenant home page's card of a section orders its items.
+
+    `func(section, request, items)` returns `items` in the order the card lists them (the
+    services kind puts the most-used first); without one the card shows the newest.
+    """
+    extensions = get_extensions(config.registry)
+    config.action(('shequ.home_order', section_name),
+                  lambda: extensions.home_orders.__setitem__(section_name, func))
+
+
 def add_tenant_panel(config, name, func, renderer, order=100):
     """Configurator directive: a block on tenant home pages.
 

@@ -180,7 +180,9 @@ def contents_view(context, request):
                if request.has_permission(t.add_permission, context)]
     return {'page': Page(items, page_number(request), CONTENTS_PAGE), 'states': STATE_LABELS,
             'addable': addable, 'actions': BULK_ACTIONS,
-            'transitions': lambda item: available_transitions(item, request)}
+            'transitions': lambda item: available_transitions(item, request),
+            # a kind lending inherited standards to the section fills these (services)
+            'inherited': (), 'hidden': (), 'local_details': False}
 
 
 def _bulk(context, request):

@@ -77,7 +77,9 @@ def includeme(config):
         'notice', Notice, notice_schema, _('Notice'), 'notices', add_permission='add',
         import_key='notices', import_schema=notice_import_schema,
         extra={'normalise': normalise_import})
-    from .feeds import below_panel
+    from .feeds import above_panel, below_panel
+    config.add_tenant_panel('notices-above', above_panel, 'shequ.notices:templates/panel_above.pt',
+                            order=5)
     config.add_tenant_panel('notices-below', below_panel, 'shequ.notices:templates/panel_below.pt',
                             order=10)
     config.add_subscriber(mark_published, ObjectAdded)

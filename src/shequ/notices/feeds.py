@@ -10,7 +10,7 @@ from pyramid.settings import asbool
 from pyramid.view import view_config
 
 from ..clock import utcnow
-from ..tree import Section, find_tenant, walk_tenants
+from ..tree import Section, find_tenant, lineage_tenants, walk_tenants
 from ..content.richtext import html_to_text, sanitize
 from . import Notice
 
@@ -70,6 +70,29 @@ def below_panel(tenant, request):
         return None
     below = latest_below(tenant, PANEL_COUNT)
     return {'below': below, 'section': tenant['notices']} if below else None
+
+
+ABOVE_COUNT = 5      # 上级通知 on a township's or community's home page
+
+
+def latest_above(tenant, count=ABOVE_COUNT, now=None):
+    """[(tenant, notice)]: the `count` newest public notices of the tenants above `tenant`.
+
+    Only the ancestors' own notices sections are read (a county's and a township's), never
+    the tree below them: a notice of the county applies to every community in it.
+    """
+    now = now or utcnow()
+    ancestors = lineage_tenants(tenant.__parent__) if tenant.__parent__ is not None else []
+    pairs = chain.from_iterable(
+        ((above, n) for n in heapq.nlargest(count, public_notices(above, now), key=_date))
+        for above in ancestors)
+    return heapq.nlargest(count, pairs, key=lambda pair: pair[1].date)
+
+
+def above_panel(tenant, request):
+    """Values for the 上级通知 block of a township's or community's home page, or None."""
+    above = latest_above(tenant)
+    return {'above': above} if above else None
 
 
 def feed_entries(tenant, below, count, now=None):

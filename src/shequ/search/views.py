@@ -138,6 +138,13 @@ class SearchViews:
         return self.request.resource_url(self.context, '@@search', query=params)
 
 
+def staff_panel(tenant, request):
+    """On a county's home page, for its staff: the link to the county's search synonyms."""
+    if find_county(tenant) is not tenant or not request.has_permission('edit', tenant):
+        return None
+    return {'synonyms_url': request.resource_url(tenant, '@@synonyms')}
+
+
 @view_config(context=Tenant, name='synonyms', permission='edit',
              renderer='templates/synonyms.pt')
 def synonyms_view(context, request):

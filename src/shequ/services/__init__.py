@@ -55,6 +55,8 @@ def includeme(config):
         extra={'normalise': normalise_entry})
     config.add_section_fallback('services', find_inherited)
     config.add_section_listing('services', catalogue_items)
+    from .catalogue import most_used_first
+    config.add_home_order('services', most_used_first)
     config.add_tenant_import_key('hidden_standard', hidden_standard_schema, apply_hidden)
     config.add_tenant_import_key('overrides', overrides_schema, apply_overrides)
     config.add_translation_dirs('shequ.services:locale')

@@ -5,7 +5,8 @@ from pypinyin import Style, lazy_pinyin
 from pyramid.view import view_config
 
 from ..content.listing import Page, page_number, visible_items
-from ..tree import Section
+from ..search.subscribers import get_search
+from ..tree import Section, tenant_path
 from .inherit import hidden_here
 from .schema import CATEGORY_ORDER
 
@@ -53,6 +54,24 @@ def groups(items):
         else:
             out.append((item.category, [item]))
     return out
+
+
+def catalogue_order(item):
+    """Sort key of the catalogue: category in the usual order, then pinyin of the title."""
+    return (category_key(item.category), pinyin_key(item.title))
+
+
+def most_used_first(section, request, items):
+    """The home page's 办事指南 card: the services residents find most through search.
+
+    Search counts the top hit of each search once a day per visitor (`search.usage`, kept
+    by the standard's own path for an inherited one); services nobody has found yet follow
+    in catalogue order.
+    """
+    def path(item):
+        return tenant_path(getattr(item, 'source', item))
+    counts = get_search(request.registry).usage.counts({path(i) for i in items})
+    return sorted(items, key=lambda i: (-counts.get(path(i), 0),) + catalogue_order(i))
 
 
 @view_config(context=Section, section='services', renderer='templates/catalogue.pt',

@@ -5,11 +5,12 @@ from pyramid.view import view_config
 
 from ..content.forms import FormView
 from ..content.qr import qr_svg
-from ..content.views import workflow_box
+from ..content.views import contents_view, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
 from . import Service
-from .inherit import InheritedService, set_hidden, set_overrides, standards_above
+from .inherit import (InheritedService, hidden_here, inherited_services, set_hidden,
+                      set_overrides, standards_above)
 from .schema import OVERRIDE_FIELDS, STANDARD_KINDS, OverrideSchema
 
 GUIDE_TEMPLATE = 'shequ:services/templates/guide.pt'
@@ -138,3 +139,14 @@ def hide_view(context, request):
 def unhide_view(context, request):
     """Confirm, then show a hidden standard service again."""
     return _hide_or_show(context, request, False)
+
+
+@view_config(context=Section, section='services', name='contents',
+             renderer='shequ:content/templates/contents.pt', permission='view_unpublished')
+def services_contents_view(context, request):
+    """The generic contents page, plus the standards inherited here and those hidden here."""
+    values = contents_view(context, request)
+    if isinstance(values, dict):
+        values.update(inherited=inherited_services(context), hidden=hidden_here(context),
+                      local_details=bool(request.has_permission('edit', context)))
+    return values
