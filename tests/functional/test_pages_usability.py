@@ -1,0 +1,281 @@
+"""Pages a resident and a clerk both find easy: home pages, staff forms, print, privacy."""
+import datetime
+import re
+
+import pytest
+from webtest import TestApp
+
+from helpers import add_user, csrf, find, login
+from notices_support import add_notice, post_notice, staff_app
+from shequ.search.subscribers import get_search
+from shequ.tree import tenant_path
+from sitekit import DEMO_FILE, Site
+from test_crawl import crawl
+
+XINGFU = '/sunwu/qingxi/xingfu'
+
+
+# --- home pages ------------------------------------------------------------------------
+
+def test_home_page_has_tap_to_call_address_and_hours_before_the_sections(demo):
+    page = demo.app.get(XINGFU + '/')
+    main = page.html.find('main')
+    contact = main.find(id='home-contact')
+    call = contact.find('a', href=re.compile('^tel:'))
+    assert call['href'] == 'tel:0456-8231101' and '0456-8231101' in call.text
+    assert '幸福路 5 号' in contact.text and '8:30-17:00' in contact.text
+    # near the top: before any section card and before the panels
+    blocks = [s.get('id') for s in main.find_all('section')]
+    assert blocks[0] == 'home-contact'
+
+
+def test_an_extension_becomes_a_pause_in_the_tel_link(demo):
+    with demo.root() as root:
+        root['sunwu']['qingxi']['xingfu'].settings['contact'] = {
+            'phone': '0456-8231101-801、13912345678', 'hotline': '12345'}
+    contact = demo.app.get(XINGFU + '/').html.find(id='home-contact')
+    hrefs = [a['href'] for a in contact.find_all('a', href=re.compile('^tel:'))]
+    assert hrefs == ['tel:0456-8231101,801', 'tel:13912345678', 'tel:12345']
+
+
+def test_empty_sections_are_not_shown_as_empty_cards(demo):
+    page = demo.app.get(XINGFU + '/')
+    cards = [c['id'] for c in page.html.select('.section-card')]
+    assert cards == ['section-services']            # no notices, lists or documents yet
+    assert not page.html.select('.section-card .empty')
+
+
+def test_a_home_with_nothing_at_all_offers_the_phone(demo):
+    with demo.root() as root:
+        root['sunwu']['services'].data.clear()       # nothing inherited any more
+        root['sunwu']['qingxi']['services'].data.clear()
+    card = demo.app.get(XINGFU + '/').html.find(id='section-none')
+    assert card.find('a', href='tel:0456-8231101')
+
+
+def test_services_card_lists_the_most_used_first_then_catalogue_order(demo):
+    page = demo.app.get(XINGFU + '/')
+    titles = [a.text for a in page.html.select('#section-services li a')]
+    assert titles[0] == '特困人员救助供养申请'      # 社会救助 first, by pinyin: te < zui
+    with demo.root() as root:
+        juzhuzheng = tenant_path(root['sunwu']['services']['juzhuzheng'])
+    usage = get_search(demo.registry).usage
+    for address in ('198.51.100.1', '198.51.100.2', '198.51.100.3'):
+        usage.hit(juzhuzheng, address)
+    page = demo.app.get(XINGFU + '/')
+    titles = [a.text for a in page.html.select('#section-services li a')]
+    assert titles[0] == '居住证申领' and '特困人员救助供养申请' in titles
+    assert '按办理人数排列' in page.html.find(id='section-services').text
+
+
+def test_a_community_home_shows_the_newest_notices_of_township_and_county(demo):
+    with demo.root() as root:
+        add_notice(root, '/sunwu', 'gongnuan', '县城冬季供暖通知')
+        add_notice(root, '/sunwu/qingxi', 'tingshui', '街道停水通知')
+        add_notice(root, '/sunwu/qingxi/chaoyang', 'linju', '朝阳社区邻里节')
+        add_notice(root, '/sunwu', 'caogao', '县里的草稿', state='draft')
+    panel = demo.app.get(XINGFU + '/').html.find(id='panel-notices-above')
+    assert panel.find('h2').text == '上级通知'
+    text = panel.text
+    assert '县城冬季供暖通知' in text and '街道停水通知' in text
+    assert '孙吴县' in text and '清溪街道' in text
+    assert '朝阳社区邻里节' not in text and '县里的草稿' not in text
+    assert demo.app.get('/sunwu/').html.find(id='panel-notices-above') is None
+
+
+def test_county_staff_find_the_synonyms_on_the_county_home(demo):
+    with demo.root() as root:
+        add_user(root, 'clerk', 'staff', '/sunwu')
+    assert demo.app.get('/sunwu/').html.find(id='panel-search-staff') is None
+    app = login(demo, 'clerk')
+    panel = app.get('/sunwu/').html.find(id='panel-search-staff')
+    assert panel.find('a')['href'].endswith('/sunwu/@@synonyms')
+    assert app.get('/sunwu/qingxi/').html.find(id='panel-search-staff') is None
+
+
+# --- staff forms -----------------------------------------------------------------------
+
+def test_members_explains_every_role_and_preselects_staff(demo):
+    with demo.root() as root:
+        add_user(root, 'boss', 'admin', '/sunwu')
+    page = login(demo, 'boss').get(XINGFU + '/@@members')
+    select = page.html.find('select', id='m-role')
+    options = select.find_all('option')
+    assert options[0]['value'] == '' and options[0].text == '请选择'
+    assert [o['value'] for o in options if o.has_attr('selected')] == ['staff']
+    assert select.has_attr('required')
+    help_ = page.html.find('dl', class_='role-help')
+    assert [dt.text for dt in help_.find_all('dt')] == ['工作人员', '审核员', '管理员', '志愿者', '居民']
+    assert all(dd.text.strip() for dd in help_.find_all('dd'))
+
+
+def test_members_form_without_a_role_grants_nothing(demo):
+    with demo.root() as root:
+        add_user(root, 'boss', 'admin', '/sunwu')
+        add_user(root, 'newbie')
+    app = login(demo, 'boss')
+    res = app.post(XINGFU + '/@@members', {'csrf_token': csrf(app), 'action': 'grant',
+                                           'login': 'newbie', 'role': ''}, status=400)
+    assert '请选择' in res.text
+    with demo.root() as root:
+        assert 'newbie' not in (getattr(find(root, XINGFU), 'local_roles', None) or {})
+
+
+def test_standard_box_is_offered_to_a_township_not_to_a_community(demo):
+    with demo.root() as root:
+        add_user(root, 'boss', 'admin', '/sunwu')
+    app = login(demo, 'boss')
+    assert 'standard' in app.get('/sunwu/qingxi/services/@@add?type=service').forms['deform'].fields
+    assert 'standard' not in app.get(XINGFU + '/services/@@add?type=service').forms['deform'].fields
+
+
+def test_service_category_is_a_choice(demo):
+    with demo.root() as root:
+        add_user(root, 'wang', 'staff', XINGFU)
+    app = login(demo, 'wang')
+    form = app.get(XINGFU + '/services/@@add?type=service').forms['deform']
+    options = [value for value, _sel, _text in form['category'].options]
+    assert options[0] == '' and '社会救助' in options and '住房保障' in options
+    fields = [(k, '其他乱填' if k == 'category' else v) for k, v in form.submit_fields('save')]
+    fields = [(k, '随便一个事项' if k == 'title' else v) for k, v in fields]
+    res = app.post(form.action, fields, status=400)
+    assert '请从列表中选择类别' in res.text
+
+
+@pytest.mark.parametrize('phone, ok', [
+    ('0456-8231101', True), ('0456-8231101-801', True), ('13912345678', True),
+    ('12345', True), ('0456-12345', True), ('0456-8231101、13912345678', True),
+    ('400-123-4567', True), ('８２３１１０１', False), ('1391234567', False),
+    ('call me', False), ('0456-82311', False),
+])
+def test_service_phone_fields_are_validated_in_chinese(demo, phone, ok):
+    with demo.root() as root:
+        add_user(root, 'wang', 'staff', XINGFU)
+    app = login(demo, 'wang')
+    form = app.get(XINGFU + '/services/@@add?type=service').forms['deform']
+    form['title'], form['category'], form['phone'] = '社区理发', '社区服务', phone
+    res = form.submit('save', status=302 if ok else 400)
+    if not ok:
+        error = res.html.select_one('.item-phone .invalid-feedback')
+        assert error is not None and '不是有效的电话号码' in error.text
+        with demo.root() as root:
+            assert len(find(root, XINGFU + '/services')) == 0
+
+
+def test_contents_of_a_services_section_lists_inherited_standards_with_actions(demo):
+    with demo.root() as root:
+        add_user(root, 'wang', 'staff', XINGFU)
+    page = login(demo, 'wang').get(XINGFU + '/services/@@contents')
+    block = page.html.find(id='inherited-standards')
+    rows = block.select('tbody tr')
+    assert len(rows) == 10                            # the county's standards
+    row = [r for r in rows if '居住证申领' in r.text][0]
+    assert '孙吴县' in row.text
+    assert row.find('a', href=re.compile('/services/juzhuzheng/@@override$'))
+    hide = row.find('form')
+    assert hide['action'].endswith('/services/@@hide') and hide.find('input', {'name': 'slug'})['value'] == 'juzhuzheng'
+
+
+def test_audit_log_filters_by_user_action_and_dates(demo):
+    with demo.root() as root:
+        add_user(root, 'boss', 'admin', '/sunwu', name='老板')
+        add_user(root, 'wang', 'staff', XINGFU, name='王芳')
+    wang = login(demo, 'wang')
+    post_notice(wang, title='停水通知')
+    post_notice(wang, title='停电通知', button='save')
+    boss = login(demo, 'boss')
+    log = XINGFU + '/@@audit'
+    every = boss.get(log).html.select('table.audit-log tbody tr')
+    assert len(every) == 3                             # add, publish, add
+    published = boss.get(log, {'action': 'publish'}).html.select('table.audit-log tbody tr')
+    assert len(published) == 1 and '停水通知' in published[0].text
+    assert not boss.get(log, {'user': 'boss'}).html.select('table.audit-log tbody tr')
+    assert len(boss.get(log, {'user': '王芳'}).html.select('table.audit-log tbody tr')) == 3
+    today = datetime.date.today()
+    later = (today + datetime.timedelta(days=2)).isoformat()
+    assert not boss.get(log, {'since': later}).html.select('table.audit-log tbody tr')
+    assert len(boss.get(log, {'until': later}).html.select('table.audit-log tbody tr')) == 3
+    bad = boss.get(log, {'since': '昨天'})
+    assert '请按 2026-12-02 的格式填写日期' in bad.text
+
+
+def test_audit_log_filter_is_paginated(demo):
+    from shequ.security.audit import get_audit_log
+    from shequ.clock import utcnow
+    with demo.root() as root:
+        add_user(root, 'boss', 'admin', '/sunwu')
+        log = get_audit_log(root['sunwu'], create=True)
+        for n in range(120):
+            log.append((utcnow(), 'wang' if n % 2 else 'li', '', 'edit', '/sunwu', '事项 %d' % n))
+    boss = login(demo, 'boss')
+    page = boss.get('/sunwu/@@audit', {'user': 'wang'})
+    assert len(page.html.select('table.audit-log tbody tr')) == 50
+    assert '共有 60 条记录符合条件' in page.text
+    last = boss.get(page.html.find('a', rel='next')['href'])
+    assert last.html.find('a', rel='next') is None
+    rows = last.html.select('table.audit-log tbody tr')
+    assert len(rows) == 10 and all('wang' in r.text for r in rows)
+
+
+# --- privacy ---------------------------------------------------------------------------
+
+STAFF = {'wangfang-xingfu': ('staff', XINGFU, '王小芳芳'),
+         'lijun-sunwu-admin': ('admin', '/sunwu', '李军军长'),
+         'zhaoqiang-qingxi': ('staff', '/sunwu/qingxi', '赵强强强')}
+
+
+class RecordingApp(TestApp):
+    """A visitor's browser that keeps every page it was sent."""
+
+    pages = None
+
+    def get(self, url, *args, **kw):
+        res = super().get(url, *args, **kw)
+        if self.pages is None:
+            self.pages = {}
+        if 'html' in (res.content_type or '') or 'json' in (res.content_type or ''):
+            self.pages[url] = res.text
+        return res
+
+
+@pytest.fixture(scope='module')
+def busy_demo(tmp_path_factory):
+    """The full demo after staff have published notices and documents from the web."""
+    from document_files import document_form
+    site = Site(tmp_path_factory.mktemp('busy'))
+    site.load(DEMO_FILE)
+    with site.root() as root:
+        for name, (role, path, full) in STAFF.items():
+            add_user(root, name, role, path, name=full)
+    wang = login(site, 'wangfang-xingfu')
+    post_notice(wang, title='幸福社区停水通知')
+    document_form(wang, title='幸福社区值班制度').submit('publish')
+    zhao = login(site, 'zhaoqiang-qingxi')
+    post_notice(zhao, path='/sunwu/qingxi', title='清溪街道停电通知')
+    yield site
+    site.close()
+
+
+def test_document_history_names_the_unit_not_the_person(busy_demo):
+    doc = XINGFU + '/documents/'
+    page = busy_demo.app.get(doc)
+    link = page.html.find('a', string=re.compile('幸福社区值班制度'))
+    history = busy_demo.app.get(link['href'] + '@@history')
+    row = history.html.select_one('table.doc-revisions tbody tr')
+    assert '幸福社区' in row.text
+    assert 'wangfang-xingfu' not in history.text and '王小芳芳' not in history.text
+    staff = login(busy_demo, 'wangfang-xingfu').get(link['href'] + '@@history')
+    assert '王小芳芳 (wangfang-xingfu)' in staff.text
+
+
+def test_no_public_page_names_a_staff_member(busy_demo):
+    app = RecordingApp(busy_demo.wsgi)
+    statuses = crawl(app, '/', limit=900)
+    assert len(app.pages) > 150
+    assert any('@@history' in p for p in app.pages)
+    assert any('幸福社区停水通知' in text for text in app.pages.values())
+    leaks = {path: who for path, text in app.pages.items()
+             for login_name, (_r, _p, full) in STAFF.items()
+             for who in (login_name, full) if who in text}
+    assert not leaks, leaks
+    assert not [p for p, s in statuses.items() if s >= 500]
