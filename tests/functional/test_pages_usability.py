@@ -279,3 +279,56 @@ def test_no_public_page_names_a_staff_member(busy_demo):
              for who in (login_name, full) if who in text}
     assert not leaks, leaks
     assert not [p for p, s in statuses.items() if s >= 500]
+
+
+# --- print for the 公开栏 ----------------------------------------------------------------
+
+def _today_in_chinese():
+    from shequ.clock import local, utcnow
+    day = local(utcnow())
+    return '打印日期：%d年%d月%d日' % (day.year, day.month, day.day)
+
+
+def test_finance_print_has_contact_header_period_signatures_and_print_date(demo):
+    import decimal
+    from shequ.clock import CHINA_TZ
+    with demo.root() as root:
+        add_notice(root, XINGFU, 'caiwu', '2026 年第三季度财务公开', category='财务公开',
+                   table=[{'date': datetime.date(2026, 9, 1), 'item': '上级拨付办公经费',
+                           'income': decimal.Decimal('12000.00'), 'expense': None, 'note': ''}],
+                   publish_at=datetime.datetime(2026, 10, 1, 9, 0, tzinfo=CHINA_TZ),
+                   expire_at=datetime.datetime(2099, 10, 31, 9, 0, tzinfo=CHINA_TZ))
+    page = demo.app.get(XINGFU + '/notices/caiwu/@@print')
+    sheet = page.html.find(class_='sheet')
+    first = sheet.find(class_='notice-print').find(True)
+    assert 'print-head' in first['class']               # contact details lead the first page
+    assert '0456-8231101' in first.text and '幸福路 5 号' in first.text
+    assert _today_in_chinese() in page.text
+    assert '公开期限' in page.text and '2026年10月1日' in page.text and '2099年10月31日' in page.text
+    signatures = sheet.find('table', class_='signatures').text
+    assert '经办人' in signatures and '审核人' in signatures and '监督小组' in signatures
+    amounts = [td for td in sheet.select('.notice-table tbody td') if '12,000.00' in td.text]
+    assert amounts and 'num' in amounts[0]['class']
+    links = [link['href'] for link in page.html.find_all('link', rel='stylesheet')]
+    assert any(href.endswith('/print-pages.css') for href in links)
+    css = demo.app.get('/_themes/default/print-pages.css').text
+    assert re.search(r'body\.print \{[^}]*font-size: 14pt', css)
+    assert re.search(r'\.num[^{]*\{[^}]*text-align: right', css)
+
+
+def test_other_notices_print_without_signature_lines(demo):
+    with demo.root() as root:
+        add_notice(root, XINGFU, 'tongzhi', '停水通知')
+    page = demo.app.get(XINGFU + '/notices/tongzhi/@@print')
+    assert page.html.find('table', class_='signatures') is None and '公开期限' not in page.text
+    assert _today_in_chinese() in page.text
+
+
+def test_service_print_and_poster_carry_contact_and_print_date(demo):
+    with demo.root() as root:
+        add_user(root, 'wang', 'staff', XINGFU)
+    guide = demo.app.get(XINGFU + '/services/dibao/@@print')
+    assert '0456-8231101' in guide.html.find(class_='print-head').text
+    assert _today_in_chinese() in guide.text
+    poster = login(demo, 'wang').get(XINGFU + '/services/dibao/@@poster')
+    assert poster.html.find(class_='phone') is not None and _today_in_chinese() in poster.text

@@ -5,6 +5,7 @@ from pyramid.view import view_config
 
 from ..content.attachments import download_url
 from ..content.listing import Page, page_number, visible_items
+from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.views import workflow_box
 from ..i18n import _
@@ -115,6 +116,6 @@ def document_view(context, request):
 @view_config(context=Document, name='print', renderer='templates/print.pt', permission='view')
 def print_view(context, request):
     """The document on an A4 page without navigation, with a QR code of its address."""
-    return {'item': context,
-            'rows': metadata_rows(context.snapshot(), context.__parent__, request),
-            'qr': qr_svg(request.resource_url(context)), 'doc_macros': doc_macros()}
+    return dict(print_values(context, request), item=context,
+                rows=metadata_rows(context.snapshot(), context.__parent__, request),
+                qr=qr_svg(request.resource_url(context)), doc_macros=doc_macros())

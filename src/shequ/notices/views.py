@@ -7,12 +7,13 @@ from pyramid.view import view_config
 from ..content.attachments import (attachment_from_upload, download_url, download_view,
                                    find_attachment)
 from ..content.listing import Page, page_number, visible_items
+from ..content.printing import print_values
 from ..content.qr import qr_png
 from ..content.review import edit
 from ..content.views import AddView, EditView, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
-from . import CATEGORIES, Notice
+from . import CATEGORIES, FINANCE, Notice
 from .feeds import BELOW_COUNT, latest_below
 
 BOARD_QR_SCALE = 6
@@ -84,8 +85,9 @@ def notice_download_view(context, request):
 def print_view(context, request):
     """The A4 sheet posted on the physical bulletin board, with its QR code (码上公开)."""
     png = qr_png(request.resource_url(context), scale=BOARD_QR_SCALE)
-    return {'item': context, 'totals': context.totals(),
-            'qr_src': 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')}
+    return dict(print_values(context, request), item=context, totals=context.totals(),
+                finance=context.category == FINANCE,
+                qr_src='data:image/png;base64,' + base64.b64encode(png).decode('ascii'))
 
 
 def stored_uploads(uploads, registry):

@@ -4,6 +4,7 @@ from pyramid.renderers import get_renderer
 from pyramid.view import view_config
 
 from ..content.forms import FormView
+from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.views import contents_view, workflow_box
 from ..i18n import _, flash
@@ -60,7 +61,7 @@ def inherited_view(context, request):
 def print_view(context, request):
     """A clean A4 guide with the QR code of the page."""
     values = _page(context, request)
-    values['qr'] = qr_svg(request.resource_url(context))
+    values.update(print_values(context, request), qr=qr_svg(request.resource_url(context)))
     return values
 
 
@@ -70,8 +71,8 @@ def print_view(context, request):
              permission='view_unpublished')
 def poster_view(context, request):
     """A QR poster for the service-station wall: big code, title, unit, phone."""
-    return {'item': context, 'tenant': find_tenant(context),
-            'qr': qr_svg(request.resource_url(context), scale=10)}
+    return dict(print_values(context, request), item=context, tenant=find_tenant(context),
+                qr=qr_svg(request.resource_url(context), scale=10))
 
 
 @view_config(context=InheritedService, name='override', renderer='shequ:content/templates/form.pt',
