@@ -332,3 +332,32 @@ def test_service_print_and_poster_carry_contact_and_print_date(demo):
     assert _today_in_chinese() in guide.text
     poster = login(demo, 'wang').get(XINGFU + '/services/dibao/@@poster')
     assert poster.html.find(class_='phone') is not None and _today_in_chinese() in poster.text
+
+
+# --- phones: catalogue pages and stacked tables ----------------------------------------
+
+def test_catalogue_pages_never_cut_a_category(full_demo_site):
+    seen, url, pages = {}, '/sunwu/services/', 0
+    while url:
+        page = full_demo_site.app.get(url)
+        pages += 1
+        for group in page.html.select('.service-group'):
+            name = group.find('h2').text
+            assert name not in seen, '%s is cut across pages %s and %s' % (name, seen[name], pages)
+            seen[name] = pages
+        nxt = page.html.find('a', rel='next')
+        url = nxt['href'] if nxt else None
+    assert pages > 1 and len(seen) > 10
+
+
+def test_wide_tables_carry_labels_for_phone_cards(demo):
+    page = demo.app.get(XINGFU + '/services/dibao/')
+    table = page.html.find('table', class_='materials')
+    assert 'stack' in table['class']
+    cells = table.select('tbody tr')[0].find_all('td')
+    assert [td.get('data-label') for td in cells][2:] == [
+        th.text for th in table.select('thead th')][2:]    # each value under its column's name
+    links = [link['href'] for link in page.html.find_all('link', rel='stylesheet')]
+    assert any(href.endswith('/_themes/default/pages.css') for href in links)
+    css = demo.app.get('/_themes/default/pages.css').text
+    assert '@media screen and (max-width: 600px)' in css and 'table.stack thead { display: none; }' in css

@@ -56,6 +56,35 @@ def groups(items):
     return out
 
 
+class CategoryPages:
+    """Pages of a grouped catalogue that never cut a category in two.
+
+    Whole categories are packed in order, up to `size` services a page; a category longer
+    than that has a page of its own. Same attributes as `paging.Page`.
+    """
+
+    def __init__(self, items, number=1, size=CATALOGUE_PAGE):
+        pages = []
+        for _category, members in groups(items):
+            if pages and len(pages[-1]) + len(members) <= size:
+                pages[-1].extend(members)
+            else:
+                pages.append(list(members))
+        self.total = len(items)
+        self.size = size
+        self.pages = max(1, len(pages))
+        self.number = min(max(1, number), self.pages)
+        self.items = pages[self.number - 1] if pages else []
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.pages
+
+
 def catalogue_order(item):
     """Sort key of the catalogue: category in the usual order, then pinyin of the title."""
     return (category_key(item.category), pinyin_key(item.title))
@@ -91,13 +120,14 @@ def catalogue_view(context, request):
         shown.sort(key=lambda i: pinyin_key(i.title))
     else:
         shown.sort(key=lambda i: (category_key(i.category), pinyin_key(i.title)))
-    page = Page(shown, page_number(request), CATALOGUE_PAGE)
+    grouped = not (letter and not category)
+    page = (CategoryPages if grouped else Page)(shown, page_number(request), CATALOGUE_PAGE)
     query = {k: v for k, v in (('category', category), ('letter', letter)) if v}
     can_edit = request.has_permission('edit', context)
     return {
         'page': page, 'groups': groups(page.items), 'total': len(items),
         'categories': categories(items), 'category': category, 'letter': letter,
         'letters': [(x, x in letters) for x in LETTERS + (OTHER,)],
-        'grouped': not (letter and not category), 'query': query,
+        'grouped': grouped, 'query': query,
         'hidden': hidden_here(context) if can_edit else [], 'can_edit': can_edit,
     }
