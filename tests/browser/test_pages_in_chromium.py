@@ -41,7 +41,7 @@ def test_staff_log_in_and_publish_through_the_form(browser, live_site):
     assert '浏览器测试员' in page.content()
     page.goto(base + '/sunwu/qingxi/xingfu/services/@@add?type=service')
     page.fill('input[name=title]', '社区食堂助餐登记')
-    page.fill('input[name=category]', '养老服务')
+    page.select_option('select[name=category]', '养老服务')
     page.click('button[name=publish]')
     page.wait_for_load_state()
     assert page.locator('h1').inner_text() == '社区食堂助餐登记'
