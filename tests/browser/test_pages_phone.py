@@ -109,3 +109,30 @@ def test_staff_form_shows_required_marks_errors_and_remove_buttons(browser, live
     assert no_sideways_scrolling(page)
     page.screenshot(path=os.path.join(SHOTS, 'shequ-phone-form-error.png'), full_page=True)
     page.close()
+
+
+def test_notice_form_shows_the_finance_table_only_for_finance(browser, live_site):
+    site, base = live_site
+    with site.root() as root:
+        add_user(root, 'finance-staff', 'staff', XINGFU, name='财务测试员')
+    page = browser.new_page(viewport=PHONE)
+    page.goto(base + '/@@login')
+    page.fill('#login', 'finance-staff')
+    page.fill('#password', PASSWORD)
+    page.click('#login-form button[type=submit]')
+    page.wait_for_load_state()
+    page.goto(base + XINGFU + '/notices/@@add?type=notice')
+    page.wait_for_load_state('networkidle')
+    assert page.locator('.item-table').is_hidden() and page.locator('.item-table_paste').is_hidden()
+    page.select_option('select[name=category]', '财务公开')
+    assert page.locator('.item-table').is_visible() and page.locator('.item-table_paste').is_visible()
+    page.fill('input[name=title]', '手机上粘贴的财务公开')
+    page.fill('textarea[name=table_paste]', '2026-09-01\t办公经费\t1200\t\t\n')
+    page.click('button[name=save]')
+    page.wait_for_load_state()
+    assert page.locator('h1').inner_text() == '手机上粘贴的财务公开'
+    assert '1,200.00' in page.locator('.notice-table').inner_text()
+    page.goto(base + XINGFU + '/notices/@@add?type=notice')
+    page.select_option('select[name=category]', '通知公告')
+    assert page.locator('.item-table').is_hidden()
+    page.close()

@@ -361,3 +361,87 @@ def test_wide_tables_carry_labels_for_phone_cards(demo):
     assert any(href.endswith('/_themes/default/pages.css') for href in links)
     css = demo.app.get('/_themes/default/pages.css').text
     assert '@media screen and (max-width: 600px)' in css and 'table.stack thead { display: none; }' in css
+
+
+# --- the finance table: only for 财务公开, pasted or uploaded ------------------------------
+
+PASTED = ('日期\t摘要\t收入\t支出\t备注\n'
+          '2026/9/1\t上级拨付办公经费\t¥12,000.00\t\t\n'
+          '2026年9月15日\t购买办公用品\t\t860.5\t发票 3 张\n')
+
+
+def _finance_form(app, table_file=None, **fields):
+    form = app.get(XINGFU + '/notices/@@add?type=notice').forms['deform']
+    form['title'], form['category'] = '第三季度财务公开', '财务公开'
+    for key, value in fields.items():
+        form[key] = value
+    if table_file is not None:
+        form.set('upload', table_file, index=0)       # the table's file comes first
+    return form
+
+
+def test_notice_form_loads_its_own_script_without_inline_code(demo):
+    app = staff_app(demo)
+    page = app.get(XINGFU + '/notices/@@add?type=notice')
+    scripts = [s for s in page.html.find_all('script') if s.get('src', '').endswith('/notice-form.js')]
+    assert len(scripts) == 1 and not scripts[0].get('nonce')
+    js = app.get(scripts[0]['src'].replace('http://localhost', ''))
+    assert '财务公开' in js.text and 'js-finance-off' in js.text
+    form = page.forms['deform']
+    assert 'table_paste' in form.fields and page.html.select_one('.item-table_file input[type=file]')
+
+
+def test_pasted_excel_rows_become_table_rows(demo):
+    app = staff_app(demo)
+    res = _finance_form(app, table_paste=PASTED).submit('publish')
+    assert res.status_int == 302
+    with demo.root() as root:
+        notice = [n for n in find(root, XINGFU + '/notices').values()][0]
+        table = notice.table
+    assert [r['item'] for r in table] == ['上级拨付办公经费', '购买办公用品']
+    assert str(table[0]['income']) == '12000.00' and table[0]['date'] == datetime.date(2026, 9, 1)
+    assert str(table[1]['expense']) == '860.50' and table[1]['note'] == '发票 3 张'
+    assert table[1]['date'] == datetime.date(2026, 9, 15)
+
+
+def test_a_bad_pasted_row_is_refused_with_its_line_number(demo):
+    app = staff_app(demo)
+    bad = PASTED + '2026-09-20\t慰问困难群众\t\t五百\t\n'
+    res = _finance_form(app, table_paste=bad).submit('publish', status=400)
+    error = res.html.select_one('.item-table_paste .invalid-feedback')
+    assert error is not None and '第 4 行' in error.text and '支出' in error.text
+    assert res.forms['deform']['table_paste'].value.endswith('慰问困难群众\t\t五百')   # kept
+    with demo.root() as root:
+        assert len(find(root, XINGFU + '/notices')) == 0
+
+
+def test_an_uploaded_xlsx_or_csv_becomes_table_rows(demo):
+    from openpyxl import Workbook
+    from webtest import Upload
+    import io
+    wb = Workbook()
+    ws = wb.active
+    ws.append(['日期', '摘要', '收入', '支出', '备注'])
+    ws.append([datetime.date(2026, 9, 1), '上级拨付办公经费', 12000, None, ''])
+    ws.append([datetime.date(2026, 9, 3), '水电费', None, 312.4, '九月'])
+    out = io.BytesIO()
+    wb.save(out)
+    app = staff_app(demo)
+    assert _finance_form(app, table_file=Upload('表.xlsx', out.getvalue())).submit('publish').status_int == 302
+    csv_bytes = '日期,摘要,收入,支出\n2026-10-01,租金收入,"1,500",\n'.encode('gbk')
+    form = _finance_form(app, table_file=Upload('表.csv', csv_bytes))
+    form['title'] = '第四季度财务公开'
+    assert form.submit('publish').status_int == 302
+    with demo.root() as root:
+        tables = {n.title: n.table for n in find(root, XINGFU + '/notices').values()}
+    assert [r['item'] for r in tables['第三季度财务公开']] == ['上级拨付办公经费', '水电费']
+    assert str(tables['第三季度财务公开'][1]['expense']) == '312.40'
+    assert str(tables['第四季度财务公开'][0]['income']) == '1500.00'
+
+
+def test_an_uploaded_file_of_another_kind_is_refused(demo):
+    from webtest import Upload
+    app = staff_app(demo)
+    res = _finance_form(app, table_file=Upload('表.pdf', b'%PDF-1.4 nothing')).submit(
+        'publish', status=400)
+    assert '请上传 Excel（.xlsx）或 CSV 文件' in res.html.select_one('.item-table_file').text

@@ -199,9 +199,9 @@ def _upload_widget(node, kw):
 def upload_node(name, title, kinds=ALL_KINDS, **kw):
     """A file-upload schema node accepting `kinds` (extensions) up to the size limit."""
     kw.setdefault('missing', None)
+    kw.setdefault('validator', UploadValidator(kinds))
     return colander.SchemaNode(deform.FileData(), name=name, title=title,
-                               widget=_upload_widget,
-                               validator=UploadValidator(kinds), **kw)
+                               widget=_upload_widget, **kw)
 
 
 def attachment_from_upload(value, registry):

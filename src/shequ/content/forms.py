@@ -72,6 +72,7 @@ class FormView:
     schema_factory = None
     buttons = (('save', _('Save')),)
     use_ajax = False
+    scripts = ()        # asset specs of a form's own scripts (`<script src>`, no inline code)
 
     def __init__(self, context, request):
         self.context = context

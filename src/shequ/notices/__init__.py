@@ -72,6 +72,7 @@ def mark_published(event):
 def includeme(config):
     """Register the notice content type, its catalogue, subscribers and views."""
     config.add_translation_dirs('shequ.notices:locale')
+    config.add_static_view('_notices', 'shequ.notices:static', cache_max_age=3600)
     config.add_section('notices', _('Notices'), order=20)
     config.add_content_type(
         'notice', Notice, notice_schema, _('Notice'), 'notices', add_permission='add',

@@ -85,11 +85,78 @@ class NoticeSchema(colander.MappingSchema):
                                  missing=False)
 
 
+def _paste_valid(node, value):
+    """Pasted rows must each read as a table row; the message names the line."""
+    from .paste import TableInputError, rows_from_text
+    try:
+        rows_from_text(value)
+    except TableInputError as exc:
+        raise colander.Invalid(node, _join(exc.messages))
+
+
+def _file_valid(node, value):
+    from .paste import TABLE_KINDS, TableInputError, rows_from_file
+    name = value.get('filename', '') if value else ''
+    if not name:
+        return
+    if name.rsplit('.', 1)[-1].lower() not in TABLE_KINDS:
+        raise colander.Invalid(node, _('Upload the table as an Excel (.xlsx) or CSV file.'))
+    try:
+        value['fp'].seek(0)
+        rows_from_file(name, value['fp'].read())
+    except TableInputError as exc:
+        raise colander.Invalid(node, _join(exc.messages))
+
+
+def _join(messages):
+    """Several row messages as one: the first, and how many more."""
+    if len(messages) == 1:
+        return messages[0]
+    return _('${first} (and ${more} more problems)',
+             mapping={'first': messages[0], 'more': len(messages) - 1})
+
+
+def merge_table_input(node, value):
+    """Mapping validator: rows pasted or uploaded join the table's rows (already checked
+    by the fields' own validators), and the paste fields leave the values."""
+    from .paste import rows_from_file, rows_from_text
+    paste = value.pop('table_paste', '') or ''
+    upload = value.pop('table_file', None)
+    rows = rows_from_text(paste)
+    if upload and upload.get('fp'):
+        upload['fp'].seek(0)
+        rows += rows_from_file(upload.get('filename', ''), upload['fp'].read())
+    if rows:
+        value['table'] = list(value.get('table') or ()) + rows
+        if len(value['table']) > MAX_ROWS:
+            exc = colander.Invalid(node)
+            exc['table_paste'] = _('A table may have at most ${n} rows.', mapping={'n': MAX_ROWS})
+            raise exc
+
+
+def table_input_nodes():
+    """The table's quick ways in: rows pasted from Excel, or a CSV/XLSX file."""
+    paste = colander.SchemaNode(
+        colander.String(), name='table_paste', title=_('Or paste the rows from Excel'),
+        missing='', validator=_paste_valid,
+        description=_('Select the rows in Excel or WPS (date, entry, income, expense, note; a '
+                      'heading row is fine), copy, and paste them here.'),
+        widget=deform.widget.TextAreaWidget(rows=5, css_class='table-paste', strip=False))
+    upload = upload_node('table_file', _('Or upload the table (Excel or CSV)'),
+                         kinds=('xlsx', 'csv'), validator=_file_valid,
+                         description=_('The first sheet is read: the same columns as above.'))
+    return paste, upload
+
+
 def notice_schema(**kw):
-    """The form schema: fields, rich-text body, table and new attachments."""
-    schema = NoticeSchema(**kw)
+    """The form schema: fields, rich-text body, table (typed, pasted or uploaded) and new
+    attachments."""
+    validators = [v for v in (kw.pop('validator', None), merge_table_input) if v]
+    schema = NoticeSchema(validator=colander.All(*validators), **kw)
     schema.add(richtext_node('body', _('Text')))
     schema.add(table_node())
+    for node in table_input_nodes():
+        schema.add(node)
     schema.add(colander.SchemaNode(
         colander.Sequence(), upload_node('upload', _('File'), kinds=ATTACHMENT_KINDS),
         name='new_attachments', title=_('Add attachments'), missing=(),

@@ -17,6 +17,7 @@ from . import CATEGORIES, FINANCE, Notice
 from .feeds import BELOW_COUNT, latest_below
 
 BOARD_QR_SCALE = 6
+FORM_SCRIPT = 'shequ.notices:static/notice-form.js'   # the table only for 财务公开
 
 
 def newest_first(notices):
@@ -101,6 +102,8 @@ def stored_uploads(uploads, registry):
 class AddNoticeView(AddView):
     """The generic add form, turning uploaded files into attachments."""
 
+    scripts = (FORM_SCRIPT,)
+
     def _create(self, appstruct, target):
         if 'new_attachments' in appstruct:  # another kind may share the section
             appstruct = dict(appstruct)
@@ -114,9 +117,12 @@ class AddNoticeView(AddView):
 class EditNoticeView(EditView):
     """The generic edit form; new uploads are added to the notice's attachments."""
 
+    scripts = (FORM_SCRIPT,)
+
     def appstruct(self):
         values = super().appstruct()
-        values.pop('new_attachments', None)
+        for name in ('new_attachments', 'table_paste', 'table_file'):
+            values.pop(name, None)
         return values
 
     def save_success(self, appstruct):
