@@ -410,7 +410,7 @@ def test_a_bad_pasted_row_is_refused_with_its_line_number(demo):
     res = _finance_form(app, table_paste=bad).submit('publish', status=400)
     error = res.html.select_one('.item-table_paste .invalid-feedback')
     assert error is not None and '第 4 行' in error.text and '支出' in error.text
-    assert res.forms['deform']['table_paste'].value.endswith('慰问困难群众\t\t五百')   # kept
+    assert res.forms['deform']['table_paste'].value.endswith('慰问困难群众\t\t五百\t\n')   # kept
     with demo.root() as root:
         assert len(find(root, XINGFU + '/notices')) == 0
 
