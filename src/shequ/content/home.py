@@ -6,7 +6,7 @@ from pyramid.view import view_config
 from ..extensions import get_extensions
 from ..tree import Tenant, effective_setting
 from .listing import render_tenant_panels, visible_items
-from .phone import phone_numbers
+from ..tree.phone import phone_numbers
 
 LATEST_PER_SECTION = 5
 

@@ -3,7 +3,7 @@ import colander
 import deform
 
 from ..content.inherit import STANDARD_KINDS, standard_validator  # noqa: F401
-from ..content.phone import PHONE_HELP, phone_validator
+from ..tree.phone import PHONE_HELP, phone_validator
 from ..i18n import _
 from ..tree import SLUG_RE, find_tenant
 

@@ -1,4 +1,5 @@
-"""Telephone numbers as Chinese offices write them, checked where staff type them.
+"""Telephone numbers as Chinese offices write them, checked wherever staff type them (service
+forms here; the settings schema may use `phone_validator` for contact phones too).
 
 Accepted, one or several separated by 、 , ， ; / or spaces:
 - a landline with its area code, `0456-8221234`, optionally with an extension `-801`
