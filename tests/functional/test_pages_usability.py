@@ -65,7 +65,7 @@ def test_services_card_lists_the_most_used_first_then_catalogue_order(demo):
     page = demo.app.get(XINGFU + '/')
     titles = [a.text for a in page.html.select('#section-services li a')]
     assert titles[0] == '居住证申领' and '特困人员救助供养申请' in titles
-    assert '按办理人数排列' in page.html.find(id='section-services').text
+    assert '常用事项在前' in page.html.find(id='section-services').text
 
 
 def test_a_community_home_shows_the_newest_notices_of_township_and_county(demo):
