@@ -2,6 +2,7 @@
 from urllib.parse import urlencode
 
 from pyramid.decorator import reify
+from pyramid.interfaces import VH_ROOT_KEY
 from pyramid.traversal import find_root, lineage, resource_path
 
 from ..clock import fmt
@@ -102,7 +103,7 @@ class Layout:
             return []
         crumbs = []
         nodes = []
-        vroot = self.request.environ.get('HTTP_X_VH_ROOT')
+        vroot = self.request.environ.get(VH_ROOT_KEY)
         for node in lineage(self.context):
             nodes.append(node)
             if vroot and resource_path(node) == vroot:

@@ -4,6 +4,7 @@ import re
 
 from persistent.mapping import PersistentMapping
 from pyramid.exceptions import ConfigurationError
+from pyramid.interfaces import VH_ROOT_KEY
 from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_interface, resource_path
 
@@ -232,7 +233,7 @@ def shown_sections(tenant, registry=None):
 def path_url(request, path):
     """The URL of the resource at traversal `path`, honouring a virtual root (a tenant's
     own host name), without traversing to it."""
-    vroot = (request.environ.get('HTTP_X_VH_ROOT') or '').rstrip('/')
+    vroot = (request.environ.get(VH_ROOT_KEY) or '').rstrip('/')
     if vroot and (path == vroot or path.startswith(vroot + '/')):
         path = path[len(vroot):] or '/'
     return request.application_url + path
@@ -279,19 +280,19 @@ def root_factory(request):
     """Traversal root; on an empty database answer an unsaved Root (GET never writes).
 
     A request for a host name a tenant has claimed (its `hosts` setting, mapped in
-    `root.hosts`) gets that tenant as its virtual root (Pyramid's `HTTP_X_VH_ROOT`): it
+    `root.hosts`) gets that tenant as its virtual root (Pyramid's `HTTP_X_VHM_ROOT`): it
     traverses from there and every `resource_url` leaves the tenant's path out. A client's
-    own `X-Vh-Root` header is never trusted.
+    own `X-Vhm-Root` header is never trusted.
     """
     from pyramid_zodbconn import get_connection
     from .hosts import tenant_path_for_host
-    request.environ.pop('HTTP_X_VH_ROOT', None)
+    request.environ.pop(VH_ROOT_KEY, None)
     root = get_root(get_connection(request))
     if root is None:
         return Root()
     path = tenant_path_for_host(root, request.host)
     if path:
-        request.environ['HTTP_X_VH_ROOT'] = path
+        request.environ[VH_ROOT_KEY] = path
     return root
 
 
