@@ -217,6 +217,17 @@ def test_screenshots_and_accessibility_of_the_home_page(browser, sub_site, scree
         shots[name] = path
         context.close()
     set_settings(site, '/sunwu', theme=None)
+    # the settings form, on a phone in elder mode, as a clerk would use it
+    context = browser.new_context(viewport=PHONE)
+    context.add_cookies([{'name': 'shequ_elder', 'value': '1', 'url': base}])
+    page = context.new_page()
+    log_in(page, base)
+    page.goto(base + '/sunwu/qingxi/@@settings')
+    assert axe_problems(page) == [], 'settings'
+    assert page.evaluate(NO_SIDEWAYS_SCROLL)
+    shots['settings'] = os.path.join(screenshot_dir, 'settings-elder-375.png')
+    page.screenshot(path=shots['settings'], full_page=True)
+    context.close()
     print('\nscreenshots: %s' % ', '.join(sorted(shots.values())))
     for path in shots.values():
         assert os.path.getsize(path) > 10000

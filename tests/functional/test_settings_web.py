@@ -403,3 +403,14 @@ def test_settings_from_the_command_line(county, tmp_path, capsys):
         assert log[0]['login'] == 'cli' and 'theme' in log[0]['title']
     finally:
         site.close()
+
+
+def test_host_names_from_a_tenant_file_open_the_tenant(county, tmp_path):
+    path = tmp_path / 'hosts.yaml'
+    path.write_text('tenants:\n  - slug: sunwu\n    kind: county\n    title: 孙吴县\n'
+                    '    settings:\n      hosts: [sunwu.example.cn]\n      theme: qingshan\n',
+                    encoding='utf-8')
+    county.load(str(path))
+    home = county.app.get('/', extra_environ={'HTTP_HOST': 'sunwu.example.cn'})
+    assert home.html.find('h1').text.startswith('孙吴县')
+    assert any('qingshan' in link['href'] for link in home.html.select('link[rel=stylesheet]'))
