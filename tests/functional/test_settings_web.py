@@ -60,12 +60,15 @@ def test_settings_inherit_three_levels_down_and_can_be_reset(county):
     form['theme'] = 'qingshan'
     form['contact-hotline'] = '0456-12345'
     form['site_title'] = '孙吴县社区服务网'
+    form['short_name'] = '孙吴社区网'
     form.submit().follow()
     village = county.app.get(XINGFU + '/')
+    assert village.html.select_one('.site-title .brand-short').text == '孙吴社区网'
+    assert village.html.select_one('.site-title .unit').text == '幸福社区'
     hrefs = [link['href'] for link in village.html.select('link[rel=stylesheet]')]
     assert any(h.endswith('/_themes/qingshan/qingshan.css') for h in hrefs), hrefs
     assert '0456-12345' in village.html.select_one('footer').text
-    assert village.html.select_one('.site-title .brand').text == '孙吴县社区服务网'
+    assert village.html.select_one('.site-title .brand-full').text == '孙吴县社区服务网'
     assert village.html.select_one('.site-title')['href'] == 'http://localhost/sunwu/'
     # the street overrides the theme; the community two levels below the county follows it
     form = settings_form(app, '/sunwu/qingxi')

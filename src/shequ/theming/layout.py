@@ -221,6 +221,11 @@ class Layout:
         return self.setting('site_title') or self.site_title
 
     @reify
+    def short_name(self):
+        """The (inherited) short name, shown instead of the site title on phones."""
+        return self.setting('short_name') if self.brand != self.site_title else None
+
+    @reify
     def home(self):
         """Where the header's name links: the tenant whose site title is shown, else the
         current site."""
