@@ -28,7 +28,8 @@ def _show(value):
     return str(value)
 
 
-def print_settings(tenant, out=sys.stdout):
+def print_settings(tenant, out=None):
+    out = out or sys.stdout
     for key in FLAT_KEYS:
         value, source = setting_source(tenant, key)
         if source is None:
