@@ -40,6 +40,7 @@ testing = [
     'playwright>=1.45,<2',
     'lingua>=4.15,<5',
     'cairosvg>=2.7,<3',
+    'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
 ]
 
 setup(

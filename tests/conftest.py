@@ -75,10 +75,31 @@ def live_site(tmp_path_factory):
     site.close()
 
 
+# screenshots the browser tests save as artefacts (fixed names, overwritten by each run;
+# var/ is git-ignored and removed by `make clean`)
+SCREENSHOTS = os.path.join(HERE, 'var', 'screenshots')
+
+
+def browser_required():
+    """In CI and in `make test` a missing Chromium fails the browser tests instead of
+    skipping them (SHEQU_REQUIRE_BROWSER=1, or CI set to anything but false/0)."""
+    ci = os.environ.get('CI', '').strip().lower()
+    return os.environ.get('SHEQU_REQUIRE_BROWSER') == '1' or ci not in ('', '0', 'false', 'no')
+
+
+@pytest.fixture(scope='session')
+def screenshot_dir():
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    return SCREENSHOTS
+
+
 @pytest.fixture(scope='session')
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip('Debian chromium is not installed (make test installs it where apt allows)')
+        message = 'Debian chromium is not installed (make browser-deps installs it where apt allows)'
+        if browser_required():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -4,7 +4,7 @@ below."""
 from pyramid.view import view_config
 
 from ..extensions import get_extensions
-from ..tree import Tenant, effective_setting
+from ..tree import Tenant, effective_setting, shown_sections
 from .listing import render_tenant_panels, visible_items
 from ..tree.phone import phone_numbers
 
@@ -52,7 +52,7 @@ def section_cards(tenant, request):
     """
     orders = get_extensions(request.registry).home_orders
     cards = []
-    for section in tenant.sections(request.registry):
+    for section in shown_sections(tenant, request.registry):
         items = visible_items(section, request)
         if not items:
             continue

@@ -9,7 +9,8 @@ from ..content.listing import Page
 from ..i18n import _
 from ..security.audit import record
 from ..security.throttle import client_address
-from ..tree import Root, Tenant, ancestor_paths, find_county, lineage_tenants, tenant_path
+from ..tree import (Root, Tenant, ancestor_paths, find_county, lineage_tenants, path_url,
+                    tenant_path)
 from .service import Scope
 from .subscribers import get_search
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
@@ -88,7 +89,7 @@ class SearchViews:
                      and hit.owner in scope.above)
         if inherited:
             return self.request.resource_url(self.context, hit.section, hit.slug)
-        return self.request.application_url + hit.path + '/'
+        return path_url(self.request, hit.path) + '/'
 
     def describe(self, hit, scope):
         return {'path': hit.path, 'url': self.url(hit, scope), 'title': hit.title,

@@ -101,6 +101,13 @@ def _on_change(default_action):
     def subscriber(event):
         obj = event.object
         title = getattr(obj, 'title', '')
+        if isinstance(obj, Tenant) and getattr(event, 'detail', None):
+            request = event.request or get_current_request()
+            if request is not None and getattr(request, 'identity', None) is not None:
+                # a tenant's own settings: in its own log, naming the changed keys
+                record(obj, request, getattr(event, 'action', None) or default_action,
+                       obj, '%s: %s' % (title, event.detail))
+            return
         if getattr(obj, 'type_name', None) is None:
             if not isinstance(obj, Section) or not getattr(event, 'detail', None):
                 return

@@ -6,6 +6,7 @@ from pyramid.renderers import get_renderer
 
 from . import chameleon_fixes  # noqa: F401 — before any template is compiled
 from .layout import Layout
+from .themes import IThemes, Themes
 
 LAYOUT_TEMPLATE = 'shequ:theming/templates/layout.pt'
 MACROS_TEMPLATE = 'shequ:theming/templates/macros.pt'
@@ -13,12 +14,9 @@ PRINT_TEMPLATE = 'shequ:theming/templates/print.pt'
 STATIC_PREFIX = '_themes'
 
 
-def available_themes(themes_dir):
-    """Names of theme folders that carry a static/ directory."""
-    if not themes_dir or not os.path.isdir(themes_dir):
-        return []
-    return sorted(name for name in os.listdir(themes_dir)
-                  if os.path.isdir(os.path.join(themes_dir, name, 'static')))
+def template_for(request, theme, name, default):
+    """The theme's own copy of template `name` (layout.pt …) if it has one, else ours."""
+    return theme.templates.get(name, default) if theme is not None else default
 
 
 def _traversed_resource(request):
@@ -43,10 +41,15 @@ def add_layout_globals(event):
     context = event.get('context')
     if not hasattr(context, '__parent__'):
         context = _traversed_resource(request)
-    event['layout'] = get_renderer(LAYOUT_TEMPLATE).implementation()
-    event['macros'] = get_renderer(MACROS_TEMPLATE).implementation()
-    event['print_layout'] = get_renderer(PRINT_TEMPLATE).implementation()
-    event['ui'] = Layout(context, request)
+    ui = Layout(context, request)
+    theme = ui.theme_info
+    event['layout'] = get_renderer(template_for(request, theme, 'layout.pt', LAYOUT_TEMPLATE)
+                                   ).implementation()
+    event['macros'] = get_renderer(template_for(request, theme, 'macros.pt', MACROS_TEMPLATE)
+                                   ).implementation()
+    event['print_layout'] = get_renderer(template_for(request, theme, 'print.pt', PRINT_TEMPLATE)
+                                         ).implementation()
+    event['ui'] = ui
 
 
 def includeme(config):
@@ -57,9 +60,13 @@ def includeme(config):
         themes_dir = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'themes')
     themes_dir = os.path.abspath(themes_dir)
     settings['shequ.themes_dir'] = themes_dir
-    settings['shequ.themes'] = available_themes(themes_dir)
-    for name in settings['shequ.themes']:
-        config.add_static_view('%s/%s' % (STATIC_PREFIX, name),
-                               os.path.join(themes_dir, name, 'static'),
-                               cache_max_age=3600)
+    themes = Themes(themes_dir)
+    config.registry.registerUtility(themes, IThemes)
+    settings['shequ.themes'] = themes.names()
+    for name in themes.names():
+        static = os.path.join(themes_dir, name, 'static')
+        if os.path.isdir(static):
+            config.add_static_view('%s/%s' % (STATIC_PREFIX, name), static, cache_max_age=3600)
     config.add_subscriber(add_layout_globals, BeforeRender)
+    config.scan('.views')
+    config.scan('.settings_views')

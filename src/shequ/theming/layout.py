@@ -2,11 +2,16 @@
 from urllib.parse import urlencode
 
 from pyramid.decorator import reify
-from pyramid.traversal import find_root, lineage
+from pyramid.interfaces import VH_ROOT_KEY
+from pyramid.traversal import find_root, lineage, resource_path
 
 from ..clock import fmt
 from ..i18n import LOCALES, _
-from ..tree import Root, Section, Tenant, effective_setting, find_tenant
+from ..tree import (Root, Section, Tenant, effective_contact, find_tenant, path_url,
+                    setting_source, shown_sections)
+from .themes import get_themes
+
+ELDER_COOKIE = 'shequ_elder'
 
 
 class Layout:
@@ -49,6 +54,8 @@ class Layout:
                 out.append((_('Edit'), self.url(ctx, '@@edit')))
             if self.can('delete'):
                 out.append((_('Delete'), self.url(ctx, '@@delete')))
+        if isinstance(ctx, Tenant) and self.can('manage'):
+            out.append((_('Site settings'), self.url(ctx, '@@settings')))
         if isinstance(ctx, (Tenant, Root)) and self.can('manage'):
             out.append((_('Members and roles'), self.url(ctx, '@@members')))
             out.append((_('Audit log'), self.url(ctx, '@@audit')))
@@ -81,6 +88,10 @@ class Layout:
     def url(self, resource, *elements, **kw):
         return self.request.resource_url(resource, *elements, **kw)
 
+    def path_url(self, path):
+        """URL of a stored path (an audit entry's), on this host."""
+        return path_url(self.request, path)
+
     @reify
     def breadcrumbs(self):
         """(title, url) from the platform home down to the current context.
@@ -91,7 +102,13 @@ class Layout:
         if self.context is None:
             return []
         crumbs = []
-        for node in reversed(list(lineage(self.context))):
+        nodes = []
+        vroot = self.request.environ.get(VH_ROOT_KEY)
+        for node in lineage(self.context):
+            nodes.append(node)
+            if vroot and resource_path(node) == vroot:
+                break        # on a tenant's own host name its home is the top
+        for node in reversed(nodes):
             if not self.can('view', node):
                 break
             title = self.translate(getattr(node, 'title', node.__name__) or '')
@@ -103,13 +120,12 @@ class Layout:
         """(name, label, url, active) for the tenant's enabled sections."""
         if self.tenant is None:
             return []
-        enabled = effective_setting(self.tenant, 'sections')
         current = None
         for node in lineage(self.context):
             if isinstance(node, Section):
                 current = node.__name__
         return [(s.__name__, self.translate(s.title), self.url(s), s.__name__ == current)
-                for s in self.tenant.sections() if enabled is None or s.__name__ in enabled]
+                for s in shown_sections(self.tenant, self.request.registry)]
 
     @reify
     def subtenants(self):
@@ -120,22 +136,104 @@ class Layout:
     @reify
     def contact(self):
         """The effective contact block (address, phone, hours, email) of the tenant."""
-        contact = effective_setting(self.tenant, 'contact') if self.tenant is not None else None
-        return contact or {}
+        return effective_contact(self.tenant) if self.tenant is not None else {}
+
+    def setting(self, key, default=None):
+        """A setting of the current tenant, inherited along the lineage."""
+        if self.tenant is None:
+            return default
+        value, _source = setting_source(self.tenant, key)
+        return default if value is None else value
+
+    @reify
+    def theme_info(self):
+        """The tenant's theme (a `themes.Theme`), resolved along the lineage."""
+        return get_themes(self.request.registry).get(self.setting('theme', 'default'))
 
     @reify
     def theme(self):
-        theme = effective_setting(self.tenant, 'theme', 'default') if self.tenant else 'default'
-        themes = self.request.registry.settings.get('shequ.themes') or ['default']
-        return theme if theme in themes else 'default'
+        return self.theme_info.name
 
-    def static(self, path):
-        """URL of an asset of the tenant's theme."""
-        return self.request.application_url + '/_themes/%s/%s' % (self.theme, path)
+    def static(self, path, theme=None):
+        """URL of an asset of the tenant's theme (or of `theme`)."""
+        return self.request.static_url(
+            '%s/%s/static/%s' % (self.request.registry.settings['shequ.themes_dir'],
+                                 theme or self.theme, path))
+
+    @reify
+    def stylesheets(self):
+        """URLs of the theme's CSS files, then the tenant's colours, if it sets any."""
+        urls = [self.static(name, theme) for theme, name in self.theme_info.css]
+        colours = self.colours_url
+        return urls + ([colours] if colours else [])
+
+    @reify
+    def print_stylesheets(self):
+        return [self.static(name, theme) for theme, name in self.theme_info.print_css]
+
+    @reify
+    def colours_url(self):
+        """`@@theme.css?v=…` of the tenant when it (or a tenant above) sets colours."""
+        from .views import colours_css
+        if self.tenant is None:
+            return None
+        css, version = colours_css(self.tenant)
+        if css is None:
+            return None
+        return self.url(self.tenant, '@@theme.css', query={'v': version})
+
+    @reify
+    def emblem_url(self):
+        """The (inherited) emblem's URL, or None."""
+        from .views import effective_emblem
+        if self.tenant is None:
+            return None
+        emblem, owner = effective_emblem(self.tenant)
+        if emblem is None:
+            return None
+        return self.url(owner, '@@emblem', query={'v': emblem.digest[:12]})
+
+    @reify
+    def elder(self):
+        """Whether the visitor chose elder mode (长辈模式)."""
+        return self.request.cookies.get(ELDER_COOKIE) == '1'
+
+    def elder_url(self, on):
+        return self.url(self.site if self.site is not None else self.root, '@@elder',
+                        query={'on': '1' if on else '0', 'came_from': self.request.url})
+
+    @reify
+    def banner(self):
+        """The banner text on a tenant's home page (inherited), or ''."""
+        if not isinstance(self.context, Tenant):
+            return ''
+        return self.setting('banner', '')
 
     @reify
     def site_title(self):
+        if self.tenant is not None:
+            return self.translate(self.tenant.title)
         return self.translate(self.site.title) if self.site is not None else ''
+
+    @reify
+    def brand(self):
+        """The name in the header: the (inherited) site title, else the tenant's title."""
+        return self.setting('site_title') or self.site_title
+
+    @reify
+    def short_name(self):
+        """The (inherited) short name, shown instead of the site title on phones."""
+        return self.setting('short_name') if self.brand != self.site_title else None
+
+    @reify
+    def home(self):
+        """Where the header's name links: the tenant whose site title is shown, else the
+        current site."""
+        if self.tenant is not None:
+            _value, source = setting_source(self.tenant, 'site_title')
+            if source is not None and self.can('view', source):
+                return source
+        return self.site
 
     @reify
     def search_url(self):

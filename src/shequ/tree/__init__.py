@@ -4,6 +4,7 @@ import re
 
 from persistent.mapping import PersistentMapping
 from pyramid.exceptions import ConfigurationError
+from pyramid.interfaces import VH_ROOT_KEY
 from pyramid.threadlocal import get_current_registry
 from pyramid.traversal import find_interface, resource_path
 
@@ -188,6 +189,56 @@ def effective_setting(resource, key, default=None):
     return default
 
 
+def setting_source(resource, key):
+    """(value, tenant) of a setting along the lineage; `key` may be 'contact.phone'.
+
+    (None, None) when no tenant sets it. Host names are never inherited.
+    """
+    from .settings import NOT_INHERITED, get_flat
+    for tenant in lineage_tenants(resource):
+        settings = getattr(tenant, 'settings', None)
+        if settings is not None:
+            try:
+                return get_flat(settings, key), tenant
+            except KeyError:
+                pass
+        if key in NOT_INHERITED:
+            break
+    return None, None
+
+
+def effective_contact(resource):
+    """The contact details, each inherited on its own (a community's phone, its county's
+    e-mail)."""
+    from .settings import CONTACT_KEYS
+    out = {}
+    for key in CONTACT_KEYS:
+        value, _source = setting_source(resource, 'contact.' + key)
+        if value:
+            out[key] = value
+    return out
+
+
+def shown_sections(tenant, registry=None):
+    """The tenant's sections to show, in the order its (inherited) `sections` setting
+    gives; every declared section when unset."""
+    sections = tenant.sections(registry)
+    chosen = effective_setting(tenant, 'sections')
+    if chosen is None:
+        return sections
+    by_name = {s.__name__: s for s in sections}
+    return [by_name[n] for n in chosen if n in by_name]
+
+
+def path_url(request, path):
+    """The URL of the resource at traversal `path`, honouring a virtual root (a tenant's
+    own host name), without traversing to it."""
+    vroot = (request.environ.get(VH_ROOT_KEY) or '').rstrip('/')
+    if vroot and (path == vroot or path.startswith(vroot + '/')):
+        path = path[len(vroot):] or '/'
+    return request.application_url + path
+
+
 def tenant_path(resource):
     """The traversal path of a resource, '/' for the root."""
     return resource_path(resource) or '/'
@@ -226,10 +277,23 @@ def get_root(conn, create=False, registry=None):
 
 
 def root_factory(request):
-    """Traversal root; on an empty database answer an unsaved Root (GET never writes)."""
+    """Traversal root; on an empty database answer an unsaved Root (GET never writes).
+
+    A request for a host name a tenant has claimed (its `hosts` setting, mapped in
+    `root.hosts`) gets that tenant as its virtual root (Pyramid's `HTTP_X_VHM_ROOT`): it
+    traverses from there and every `resource_url` leaves the tenant's path out. A client's
+    own `X-Vhm-Root` header is never trusted.
+    """
     from pyramid_zodbconn import get_connection
+    from .hosts import tenant_path_for_host
+    request.environ.pop(VH_ROOT_KEY, None)
     root = get_root(get_connection(request))
-    return root if root is not None else Root()
+    if root is None:
+        return Root()
+    path = tenant_path_for_host(root, request.host)
+    if path:
+        request.environ[VH_ROOT_KEY] = path
+    return root
 
 
 class SectionPredicate:
@@ -277,5 +341,6 @@ def includeme(config):
     config.add_directive('add_section_fallback', add_section_fallback)
     config.add_evolution_step(add_missing_sections, name='add_missing_sections', generation=1,
                               needed=sections_not_ensured)
+    config.include('.hosts')
     config.scan('.views')
     config.include('.views')
