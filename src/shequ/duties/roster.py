@@ -103,7 +103,7 @@ class Roster(Persistent):
 
 
 def _order(shift):
-    return (shift['start'], shift['end'], shift['name'])
+    return shift['start']     # a stable sort: shifts starting together keep their order
 
 
 def new_id():
