@@ -18,6 +18,7 @@ from .roster_io import MAX_FILE_BYTES, RosterFileError, read_shifts, template_xl
 from .roster_views import weekday
 
 DAY_NODE = colander.SchemaNode(Day(), name='date')
+NEAR_DAYS = 7
 
 
 def requested_day(request, name='date'):
@@ -81,10 +82,20 @@ class ShiftForm(FormView):
     def show(self, form, rendered=None):
         values = super().show(form, rendered)
         values.update(day=self.day, weekday=weekday(self.day), shifts=self.shifts,
-                      editing=self.shift, section=self.context,
-                      previous=_day_url(self.request, self.context, self.day - timedelta(days=1)),
-                      next=_day_url(self.request, self.context, self.day + timedelta(days=1)))
+                      editing=self.shift, section=self.context)
+        values['previous'] = self._neighbour(-1)
+        values['next'] = self._neighbour(1)
         return values
+
+    def _neighbour(self, step):
+        """The page of the day before (-1) or after (1) when it is near today or towards
+        posted shifts: a crawler never follows an endless chain of empty days."""
+        day = self.day + timedelta(days=step)
+        near = abs((day - china_now().date()).days) <= NEAR_DAYS
+        roster = self.roster
+        more = roster is not None and (roster.has_before(self.day) if step < 0
+                                       else roster.has_after(self.day))
+        return _day_url(self.request, self.context, day) if near or more else None
 
 
 @view_config(context=Section, section='duties', name='roster-delete', permission='edit',
