@@ -154,6 +154,21 @@ def test_township_page_shows_todays_duty_of_every_unit_below(demo):
     assert '未安排' in rows['朝阳社区'].text
 
 
+def test_township_page_has_fifty_units_a_page(site, tmp_path):
+    community = '\n          - {slug: c%02d, kind: community, title: 第%02d社区}'
+    path = tmp_path / 'many.yaml'
+    path.write_text('tenants:\n  - slug: sunwu\n    kind: county\n    title: 孙吴县\n'
+                    '    children:\n      - slug: qingxi\n        kind: street\n'
+                    '        title: 清溪街道\n        children:'
+                    + ''.join(community % (n, n) for n in range(55)) + '\n')
+    site.load(str(path))
+    first = site.app.get('/sunwu/qingxi/@@duty-today')
+    assert len(first.html.select('table.duty-today tbody tr')) == 50
+    second = site.app.get(first.html.select_one('.pager a[rel=next]')['href'])
+    units = [r.select_one('th').text.strip() for r in second.html.select('table.duty-today tbody tr')]
+    assert units == ['第%02d社区' % n for n in range(49, 55)]
+
+
 # --- iCalendar ---
 
 def test_ical_feed_parses_back_with_events_in_shanghai_time(demo):
@@ -348,6 +363,15 @@ def test_csv_missing_a_column_and_a_non_spreadsheet_are_refused(roster_site):
     res = import_file(app, 'r.xlsx', b'PK\x03\x04 not really a zip')
     assert res.status_int == 400 and '不是 Excel' in res.text
     assert stored(roster_site, date(2026, 12, 22)) == []
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_unopened(roster_site):
+    import zipfile
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, 'w', zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr('xl/sharedStrings.xml', b'0' * (30 * 1024 * 1024))
+    res = import_file(login(roster_site, 'xingfu'), 'bomb.xlsx', bomb.getvalue())
+    assert res.status_int == 400 and '数据量过大' in res.text
 
 
 def test_template_has_the_import_columns(roster_site):

@@ -21,9 +21,8 @@ from ..clock import CHINA_TZ, local, utcnow
 from ..i18n import _
 from ..tree.ops import modify
 
-# what a shift stores; PUBLIC is what anyone may see (never the personal phone)
+# what a shift stores; every field but `private_phone` is public
 FIELDS = ('id', 'start', 'end', 'name', 'post', 'duty_phone', 'private_phone', 'note')
-PUBLIC = ('id', 'start', 'end', 'name', 'post', 'duty_phone', 'note')
 PHONE_RE = re.compile(r'^\+?[0-9][0-9 ()\-－转]{2,29}$')
 TIME_RE = re.compile(r'^([01]?[0-9]|2[0-4])[:：]([0-5][0-9])$')
 MAX_SHIFTS_PER_DAY = 50
@@ -93,15 +92,6 @@ class Roster(Persistent):
             return False
         return True
 
-    def find(self, shift_id):
-        """(date, shift) of the shift with id `shift_id` — a scan, for staff pages only."""
-        for iso, shifts in self.days.items():
-            for shift in shifts:
-                if shift['id'] == shift_id:
-                    return date.fromisoformat(iso), shift
-        return None, None
-
-
 def _order(shift):
     return shift['start']     # a stable sort: shifts starting together keep their order
 
@@ -112,15 +102,9 @@ def new_id():
 
 def normalise(shift):
     """A stored shift: every field, text stripped, an id."""
-    out = {k: (shift.get(k) or '').strip() if isinstance(shift.get(k) or '', str) else shift[k]
-           for k in FIELDS}
+    out = {k: str(shift.get(k) or '').strip() for k in FIELDS}
     out['id'] = out['id'] or new_id()
     return out
-
-
-def public(shift):
-    """What anyone may see of a shift: never the personal phone."""
-    return {k: shift.get(k, '') for k in PUBLIC}
 
 
 def get_roster(section):

@@ -14,12 +14,14 @@ import icalendar
 from openpyxl import load_workbook
 
 from ..clock import utcnow
+from ..content.extract import UNREADABLE, Refused, check_zip
 from ..content.spreadsheet import append_row, bold_heading, new_sheet, save, to_csv
 from ..i18n import _
 from .roster import MAX_SHIFTS_PER_DAY, ShiftSchema, by_day, span, too_many
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_UNPACKED = 20 * 1024 * 1024      # declared unpacked bytes of an XLSX's members
 SHANGHAI = ZoneInfo('Asia/Shanghai')
 
 # column → the headings a file may use for it (Chinese first: the template's)
@@ -60,6 +62,7 @@ def read_rows(filename, body):
     if len(body) > MAX_FILE_BYTES:
         raise RosterFileError([(0, '', _('The file is larger than 2 MB.'))])
     if (filename or '').lower().endswith('.xlsx') or body[:4] == b'PK\x03\x04':
+        _check_workbook(body)
         try:
             wb = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError):
@@ -84,6 +87,23 @@ def read_rows(filename, body):
     if len(rows) > MAX_ROWS + 1:
         raise RosterFileError([(MAX_ROWS + 2, '', _('More than 5000 rows.'))])
     return list(enumerate(rows, 1))
+
+
+def _check_workbook(body):
+    """Refuse, unopened, a workbook that would unpack to too much (a zip bomb): read here,
+    in the web process, it must stay small."""
+    try:
+        check_zip(body)
+        with zipfile.ZipFile(io.BytesIO(body)) as zf:
+            unpacked = sum(info.file_size for info in zf.infolist())
+    except Refused as exc:
+        if exc.reason == UNREADABLE:
+            raise RosterFileError([(0, '', _('Not an Excel (.xlsx) file.'))])
+        unpacked = MAX_UNPACKED + 1
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise RosterFileError([(0, '', _('Not an Excel (.xlsx) file.'))])
+    if unpacked > MAX_UNPACKED:
+        raise RosterFileError([(0, '', _('The workbook holds too much data for a roster.'))])
 
 
 def _blank(cells):
@@ -203,8 +223,8 @@ def calendar(tenant_title, tenant_path, host, days, page_url, now=None):
             event = icalendar.Event()
             event.add('uid', '%s.%s' % (shift['id'], uid_tail))
             event.add('dtstamp', stamp)
-            event.add('dtstart', start.replace(tzinfo=None).replace(tzinfo=SHANGHAI))
-            event.add('dtend', end.replace(tzinfo=None).replace(tzinfo=SHANGHAI))
+            event.add('dtstart', start.replace(tzinfo=SHANGHAI))
+            event.add('dtend', end.replace(tzinfo=SHANGHAI))
             event.add('summary', '值班：%s（%s）' % (shift['name'], shift['post']))
             lines = ['值班电话：%s' % shift['duty_phone']]
             if shift.get('note'):

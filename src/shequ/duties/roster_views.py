@@ -5,6 +5,7 @@ No public page, feed or export shows a personal phone; the week and month pages 
 to users with `view_unpublished` on the tenant (its staff and the units above).
 """
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import colander
@@ -116,13 +117,11 @@ def page_values(context, request, unit):
     roster = get_roster(context)
     start = _requested(request, unit)
     first, last, label, param = period(unit, start)
-    now = china_now()
+    days = roster_days(roster, first, last, china_now())
     tenant = find_tenant(context)
     return {
         'tenant': tenant, 'section': context, 'unit': unit, 'label': label, 'param': param,
-        'first': first, 'last': last,
-        'days': roster_days(roster, first, last, now),
-        'any': roster is not None and bool(roster.between(first, last)),
+        'first': first, 'last': last, 'days': days, 'any': any(d['shifts'] for d in days),
         'private': request.has_permission('view_unpublished', context),
         'can_edit': request.has_permission('edit', context),
         'nav': _nav(request, context, roster, unit, start, first, last),
@@ -176,10 +175,8 @@ def _download(context, request, body, content_type, ext, label):
     if content_type.startswith('text/'):
         response.charset = 'utf-8'
 
-    class Named:    # what content.spreadsheet.disposition reads
-        __name__ = 'roster-%s' % label
-        title = '%s值班表%s' % (tenant.title, label)
-    response.headers['Content-Disposition'] = disposition(Named, ext)
+    named = SimpleNamespace(__name__='roster-%s' % label, title='%s值班表%s' % (tenant.title, label))
+    response.headers['Content-Disposition'] = disposition(named, ext)
     return response
 
 
