@@ -14,6 +14,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 
 import colander
+import deform
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 
@@ -282,10 +283,10 @@ def _phone(node, value):
         raise colander.Invalid(node, _('Not a phone number: write it as 0456-8221234.'))
 
 
-def _text(name, title, max_len, required=False, validator=None):
+def _text(name, title, max_len, required=False, validator=None, widget=None):
     length = colander.Length(min=1 if required else 0, max=max_len)
     return colander.SchemaNode(
-        colander.String(), name=name, title=title,
+        colander.String(), name=name, title=title, widget=widget,
         missing=colander.required if required else '',
         missing_msg=_('Required.'),
         validator=colander.All(length, validator) if validator else length,
@@ -297,6 +298,11 @@ def _optional_phone(node, value):
         _phone(node, value)
 
 
+def _input(kind):
+    """A phone's own date or time picker (the value is still checked here)."""
+    return deform.widget.TextInputWidget(attributes={'type': kind})
+
+
 class ShiftSchema(colander.MappingSchema):
     """One shift: day, times, who, post, duty phone; a personal phone and a note optional."""
 
@@ -304,16 +310,18 @@ class ShiftSchema(colander.MappingSchema):
         super().__init__(*args, **kw)
         if with_date:
             self.add(colander.SchemaNode(Day(), name='date', title=_('Date'),
-                                         missing_msg=_('Required.')))
+                                         missing_msg=_('Required.'), widget=_input('date')))
         self.add(colander.SchemaNode(ClockTime(), name='start', title=_('From'),
-                                     missing_msg=_('Required.')))
+                                     missing_msg=_('Required.'), widget=_input('time')))
         self.add(colander.SchemaNode(ClockTime(), name='end', title=_('To'),
-                                     missing_msg=_('Required.'),
+                                     missing_msg=_('Required.'), widget=_input('time'),
                                      description=_('An end at or before the start is on the next day.')))
         self.add(_text('name', _('Name'), 40, required=True))
         self.add(_text('post', _('Post'), 40, required=True))
-        self.add(_text('duty_phone', _('Duty phone'), 30, required=True, validator=_phone))
-        self.add(_text('private_phone', _('Personal phone'), 30, validator=_optional_phone))
+        self.add(_text('duty_phone', _('Duty phone'), 30, required=True, validator=_phone,
+                       widget=_input('tel')))
+        self.add(_text('private_phone', _('Personal phone'), 30, validator=_optional_phone,
+                       widget=_input('tel')))
         self.add(_text('note', _('Note'), 200))
 
 
