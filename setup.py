@@ -29,6 +29,7 @@ requires = [
     'python-docx>=1.1,<2',
     'feedgen>=1.0,<2',
     'rapidfuzz>=3.9,<4',
+    'icalendar>=6,<8',
 ]
 
 testing = [

@@ -84,4 +84,12 @@ def includeme(config):
     config.add_section_fallback('duties', DUTIES.find)
     config.add_section_listing('duties', DUTIES.listing)
     config.add_tenant_import_key('hidden_duties', hidden_lists_schema, DUTIES.apply_hidden)
+    # the on-duty roster (值班表): shifts on the section, not content items
+    from .roster import apply_shifts, shifts_schema
+    from .roster_views import on_duty_panel
+    config.add_tenant_import_key('shifts', shifts_schema, apply_shifts)
+    config.add_tenant_panel('on_duty', on_duty_panel, 'shequ.duties:templates/roster_panel.pt',
+                            order=10)
     config.scan('.views')
+    config.scan('.roster_views')
+    config.scan('.roster_staff')
