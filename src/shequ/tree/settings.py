@@ -61,6 +61,8 @@ class SettingsSchema(colander.MappingSchema):
                                 validator=colander.Regex(r'^[a-z0-9-]{1,40}$'))
     require_review = colander.SchemaNode(StrictBoolean(), missing=colander.drop)
     sections = colander.SchemaNode(colander.List(), missing=colander.drop)
+    volunteer_publicity_days = colander.SchemaNode(colander.Integer(), missing=colander.drop,
+                                                   validator=colander.Range(0, 30))
 
     def __init__(self, *args, **kw):
         kw.setdefault('typ', colander.Mapping(unknown='raise'))
