@@ -3,12 +3,13 @@ number), print on A4 with a QR code to the public verification page (masked deta
 import datetime
 
 from pypinyin import Style, lazy_pinyin
-from pyramid.httpexceptions import HTTPForbidden, HTTPFound
+from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
+from pyramid.response import Response
 from pyramid.view import view_config
 
 from ..clock import local
 from ..i18n import _
-from ..content.qr import qr_svg
+from ..content.qr import qr_png, qr_svg
 from ..tree import Section, effective_setting, find_tenant
 from . import SECTION
 from . import ledger
@@ -111,8 +112,21 @@ def certificate_print(context, request):
     url = verify_url(request, section, certificate.number)
     return {'certificate': certificate, 'masked_id': mask_id(certificate.id_number),
             'qr': qr_svg(url), 'verify': url, 'hours': ledger.hours,
+            'qr_png': request.resource_url(section, '@@verify-qr.png',
+                                           query={'no': certificate.number}),
             'team': team_titles(section).get(getattr(volunteer, 'team', ''), ''),
             'fmt_date': lambda d: '%d年%d月%d日' % (d.year, d.month, d.day)}
+
+
+@view_config(context=Section, section=SECTION, name='verify-qr.png', permission='view')
+def verify_qr_png(context, request):
+    """The QR code of a certificate's verification page (for scanners and tests)."""
+    number = (request.params.get('no') or '').strip()[:40]
+    register = get_register(context)
+    if register is None or number not in register.certificates:
+        raise HTTPNotFound()
+    return Response(body=qr_png(verify_url(request, context, number), scale=6),
+                    content_type='image/png', cache_control='public, max-age=86400')
 
 
 @view_config(context=Section, section=SECTION, name='verify', renderer='templates/verify.pt',

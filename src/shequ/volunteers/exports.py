@@ -19,7 +19,7 @@ ROSTER_HEADINGS = (_('Volunteer number'), _('Full name'), _('Gender'), _('Birth 
                    _('Mobile phone'), _('Identity card number'), _('Skills'), _('Team'),
                    _('Registered'), _('Status'), _('Login'), _('Total hours'))
 LEDGER_HEADINGS = (_('Recorded'), _('Volunteer number'), _('Full name'), _('Service date'),
-                   _('Activity'), _('Kind'), _('Hours'), _('Counts from'), _('Entry'))
+                   _('Activity'), _('Kind'), _('Service hours'), _('Counts from'), _('Entry'))
 
 
 def roster_rows(section, translate):

@@ -82,7 +82,7 @@ class CertificatePage:
 def section_fallback(section, name):
     """Traversal of a volunteers section finds `v` and `c` besides its stored items."""
     if name == 'v':
-        return Folder(section, 'v', _('Volunteers'))
+        return Folder(section, 'v', _('Registered volunteers'))
     if name == 'c':
         return Folder(section, 'c', _('Certificates'))
     return None
