@@ -18,7 +18,7 @@ from ..tree import Section, Tenant, find_tenant, walk_tenants
 from . import SECTION, VolunteerActivity, VolunteerTeam
 from . import ledger
 from .model import ACTIVE, PUBLIC_STATUSES, get_register, mask_name
-from .pages import VolunteerPage
+from .pages import Folder, VolunteerPage
 from .schema import adjustment_schema, teams_of, volunteer_edit_schema
 
 HONOUR_SIZE = 50
@@ -460,3 +460,12 @@ def staff_list_view(context, request):
     from ..content.listing import Page, page_number
     return {'page': Page(_RegisterSequence(get_register(context)), page_number(request)),
             'teams': team_titles(context)}
+
+
+@view_config(context=Folder, permission='view')
+def folder_view(context, request):
+    """`v/` and `c/` have no page of their own: the section (staff: the volunteer list)."""
+    section = context.__parent__
+    if context.__name__ == 'v' and request.has_permission('edit', section):
+        return HTTPFound(request.resource_url(section, '@@staff'))
+    return HTTPFound(request.resource_url(section))
