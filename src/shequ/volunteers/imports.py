@@ -86,6 +86,13 @@ def _check_refs(node, value):
             exc.add(colander.Invalid(node['hours'], '未知的志愿者编号 %s' % entry['volunteer']), i)
         elif entry['activity'] and entry['activity'] not in activities:
             exc.add(colander.Invalid(node['hours'], '未知的活动 %s' % entry['activity']), i)
+    seen = {}
+    for i, entry in enumerate(value.get('volunteers', ())):
+        for field in ('number', 'id_number'):
+            if (field, entry[field]) in seen:
+                exc.add(colander.Invalid(node['volunteers'], '%s 重复: %s' % (
+                    field, entry[field])), i)
+            seen[(field, entry[field])] = i
     for key in ('volunteers', 'activities'):
         for i, entry in enumerate(value.get(key, ())):
             if entry['team'] and entry['team'] not in teams:
