@@ -469,3 +469,13 @@ def folder_view(context, request):
     if context.__name__ == 'v' and request.has_permission('edit', section):
         return HTTPFound(request.resource_url(section, '@@staff'))
     return HTTPFound(request.resource_url(section))
+
+
+@view_config(context=VolunteerTeam, renderer='templates/team.pt', permission='view')
+def team_view(context, request):
+    """A team: what it does, its office phone and its activities."""
+    activities = [i for i in visible_items(context.__parent__, request)
+                  if isinstance(i, VolunteerActivity) and i.team == context.__name__]
+    activities.sort(key=lambda a: (a.starts is None, a.starts), reverse=True)
+    return {'item': context, 'workflow': workflow_box(context, request),
+            'activities': activities[:20]}
