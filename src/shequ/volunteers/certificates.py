@@ -112,6 +112,7 @@ def certificate_print(context, request):
     url = verify_url(request, section, certificate.number)
     return {'certificate': certificate, 'masked_id': mask_id(certificate.id_number),
             'qr': qr_svg(url), 'verify': url, 'hours': ledger.hours,
+            'issued': local(certificate.issued).date(),
             'qr_png': request.resource_url(section, '@@verify-qr.png',
                                            query={'no': certificate.number}),
             'team': team_titles(section).get(getattr(volunteer, 'team', ''), ''),

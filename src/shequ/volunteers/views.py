@@ -89,6 +89,7 @@ def volunteer_view(context, request):
             recent.append(ledger.as_dict(entry))
         if len(recent) >= RECENT_ON_PAGE:
             break
+    recent.sort(key=lambda e: e['date'], reverse=True)
     pending = ledger.pending_minutes(volunteer, now)
     return {'page': context, 'volunteer': volunteer, 'recent': recent,
             'counted': ledger.hours(volunteer.total() - pending),
