@@ -15,7 +15,7 @@ from . import SECTION
 from . import ledger
 from .model import Certificate, get_register, insert_numbered, mask_id, mask_name
 from .pages import CertificatePage, VolunteerPage
-from .views import audit, may_see_private, team_titles
+from .views import audit, may_see_private, team_title
 
 
 def certificate_prefix(tenant):
@@ -115,7 +115,7 @@ def certificate_print(context, request):
             'issued': local(certificate.issued).date(),
             'qr_png': request.resource_url(section, '@@verify-qr.png',
                                            query={'no': certificate.number}),
-            'team': team_titles(section).get(getattr(volunteer, 'team', ''), ''),
+            'team': team_title(section, getattr(volunteer, 'team', '')),
             'fmt_date': lambda d: '%d年%d月%d日' % (d.year, d.month, d.day)}
 
 

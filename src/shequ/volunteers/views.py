@@ -40,7 +40,14 @@ def own_volunteer(request, section):
 
 
 def team_titles(section):
+    """{slug: title} of every team (forms and staff lists: reads the section's items)."""
     return dict(teams_of(section)) if section is not None else {}
+
+
+def team_title(section, slug):
+    """The title of one team, read by its slug (public pages: no walk over the section)."""
+    team = section.get(slug) if section is not None and slug else None
+    return team.title if isinstance(team, VolunteerTeam) else ''
 
 
 def audit(section, request, action, target, title):
@@ -94,7 +101,7 @@ def volunteer_view(context, request):
     return {'page': context, 'volunteer': volunteer, 'recent': recent,
             'counted': ledger.hours(volunteer.total() - pending),
             'pending': ledger.hours(pending) if pending else None,
-            'team': team_titles(context.section).get(volunteer.team, ''),
+            'team': team_title(context.section, volunteer.team),
             'private': may_see_private(request, context),
             'staff': request.has_permission('edit', context), 'hours': ledger.hours,
             'fmt_date': lambda d: d.isoformat()}
@@ -203,7 +210,7 @@ def _activity_values(context, request):
     return {'item': context, 'section': section, 'volunteer': volunteer,
             'signed_up': volunteer is not None and volunteer.number in context.signups,
             'open': context.deadline is not None and now < context.deadline,
-            'free': context.seats.free(), 'team': team_titles(section).get(context.team),
+            'free': context.seats.free(), 'team': team_title(section, context.team),
             'staff': request.has_permission('edit', context),
             'can_sign_up': request.has_permission('volunteer', context)}
 
@@ -376,7 +383,7 @@ def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
         counted = minutes - pending
         if counted > 0:
             rows.append({'name': mask_name(volunteer.name), 'number': number,
-                         'team': team_titles(section).get(volunteer.team, ''), 'tenant': unit,
+                         'team': team_title(section, volunteer.team), 'tenant': unit,
                          'section': section, 'minutes': counted})
     rows.sort(key=lambda r: (-r['minutes'], r['number']))
     return rows[:size]
