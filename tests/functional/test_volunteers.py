@@ -203,6 +203,20 @@ def test_a_resident_without_the_volunteer_role_cannot_sign_up(vol):
     app.post(ACTIVITY + '/@@signup', {'csrf_token': csrf(app, ACTIVITY)}, status=403)
 
 
+def test_attendance_with_bad_hours_records_nothing(vol):
+    register(vol.app)
+    staff, _numbers = approve_all(vol)
+    volunteer_app(vol).get(ACTIVITY).forms['signup-form'].submit()
+    for bad in ('NaN', '-1', '25', 'abc', '1e999'):
+        form = staff.get(ACTIVITY + '/@@signups').forms['attendance-form']
+        form['present'] = 'V000001'
+        form['hours-V000001'] = bad
+        assert '0到24' in form.submit(status=400).text
+    with vol.root() as root:
+        assert get_register(find(root, SECTION)).get('V000001').total() == 0
+        assert not find(root, ACTIVITY).attendance
+
+
 def _service_done(vol):
     register(vol.app)
     staff, _numbers = approve_all(vol)
@@ -242,6 +256,10 @@ def test_an_entry_cannot_be_adjusted_below_zero(vol):
     form['hours'] = '-4'
     form['reason'] = '多记了'
     form.submit(status=400)
+    form['hours'] = 'NaN'
+    assert '请填写数字' in form.submit(status=400).text
+    with vol.root() as root:
+        assert get_register(find(root, SECTION)).get('V000001').total() == 180
 
 
 def test_certificate_qr_code_decodes_to_its_verification_page(vol, monkeypatch):

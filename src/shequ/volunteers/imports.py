@@ -6,6 +6,7 @@ older than the publicity period count at once.
 """
 import datetime
 import hashlib
+from decimal import Decimal
 
 import colander
 
@@ -16,7 +17,7 @@ from ..tree.ops import add, modify
 from . import SECTION, VolunteerActivity, VolunteerTeam
 from . import ledger
 from .model import GENDERS, STATUSES, Volunteer, get_register, valid_id_number
-from .schema import Skills, activity_schema, team_schema
+from .schema import Skills, activity_schema, finite_range, team_schema
 
 
 def _strict(schema):
@@ -60,7 +61,7 @@ def _hours_schema():
     schema.add(colander.SchemaNode(colander.String(), name='volunteer'))
     schema.add(colander.SchemaNode(colander.Date(), name='date'))
     schema.add(colander.SchemaNode(colander.Decimal(quant='0.1'), name='hours',
-                                   validator=colander.Range(0.1, 24)))
+                                   validator=finite_range(Decimal('0.1'), 24)))
     schema.add(colander.SchemaNode(colander.String(), name='activity', missing=''))
     schema.add(colander.SchemaNode(colander.String(), name='title', missing='',
                                    validator=colander.Length(max=100)))

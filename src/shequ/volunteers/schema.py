@@ -206,10 +206,21 @@ def volunteer_edit_schema():
     return person_nodes(colander.MappingSchema(), ask_status=True)
 
 
+def finite_range(low, high):
+    """A Range that refuses NaN first (comparing a NaN Decimal raises, not fails)."""
+    in_range = colander.Range(low, high)
+
+    def validate(node, value):
+        if not value.is_finite():
+            raise colander.Invalid(node, _('Enter a number.'))
+        in_range(node, value)
+    return validate
+
+
 def _hours_node(name, title, allow_negative=False):
     low = -1000 if allow_negative else 0
     return colander.SchemaNode(colander.Decimal(quant='0.1'), name=name, title=title,
-                               validator=colander.Range(low, 1000))
+                               validator=finite_range(low, 1000))
 
 
 def adjustment_schema():

@@ -165,7 +165,7 @@ def adjust_view(context, request):
         try:
             data = schema.deserialize(values)
         except colander.Invalid as exc:
-            errors = {k: request.localizer.translate(v) for k, v in exc.asdict().items()}
+            errors = exc.asdict(translate=request.localizer.translate)
         else:
             minutes = int(data['hours'] * 60)
             corrected = ledger.find_entry(volunteer, data['corrects'])
