@@ -22,6 +22,7 @@ INCLUDES = (
     '.documents',
     '.notices',
     '.duties',
+    '.volunteers',
 )
 
 

@@ -1,6 +1,5 @@
-"""Packages a test adds to the app (`pyramid.includes`): a further evolution step, a
-further section. Each includes what gives it its directive: `pyramid.includes` run first."""
-from shequ.i18n import _
+"""Packages a test adds to the app (`pyramid.includes`): a further evolution step.
+Each includes what gives it its directive: `pyramid.includes` run first."""
 
 STEP = 'test.count_runs'
 
@@ -14,8 +13,3 @@ def includeme(config):
     config.include('shequ.evolve')
     config.add_evolution_step(count_runs, name=STEP)
 
-
-def with_volunteers(config):
-    """As a volunteers kind will: declare a section no kind of the app declares yet."""
-    config.include('shequ.tree')
-    config.add_section('volunteers', _('Volunteers'), order=40)

@@ -10,7 +10,6 @@ from shequ.evolve import EvolveNeeded, pending_steps
 from shequ.tree import Section, Tenant, walk_tenants
 
 WITH_STEP = {'pyramid.includes': 'evolve_support'}
-WITH_VOLUNTEERS = {'pyramid.includes': 'evolve_support.with_volunteers'}
 
 
 def stored_site(tmp_path, change=None):
@@ -75,11 +74,16 @@ def test_app_refuses_a_pending_step_and_shequ_evolve_runs_it_once(tmp_path, caps
 
 
 def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
-    stored_site(tmp_path)
-    exc = refused(tmp_path, **WITH_VOLUNTEERS)
+    def before_volunteers(root):
+        for tenant in walk_tenants(root):
+            del tenant.data['volunteers']
+            tenant._num.change(-1)
+        root.sections_ensured = tuple(n for n in root.sections_ensured if n != 'volunteers')
+    stored_site(tmp_path, before_volunteers)
+    exc = refused(tmp_path)
     assert [s.name for s in exc.steps] == ['add_missing_sections']
-    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT, **WITH_VOLUNTEERS)]) == 0
-    site = Site(tmp_path, **WITH_VOLUNTEERS)
+    assert shequ(['evolve', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    site = Site(tmp_path)
     try:
         with site.root() as root:
             tenants = list(walk_tenants(root))
@@ -130,7 +134,6 @@ def legacy(generation):
         del root.sections_ensured
         root.generation = generation
         county = root['sunwu']
-        county.add('volunteers', Section())   # as the old code made them
         if generation == 0:
             del county.data['notices']
             county._num.change(-1)
@@ -143,10 +146,10 @@ def test_generation_1_root_counts_as_having_its_sections(tmp_path):
     try:
         with site.root() as root:
             assert pending_steps(root, site.registry) == []
-            assert 'volunteers' in root['sunwu']            # kept, though not declared
+            assert 'volunteers' in root['sunwu']
         cards = site.app.get('/sunwu/').html.select('nav.sections a')
         assert [h.get_text(strip=True) for h in cards] == ['办事指南', '通知公告', '工作事项与值班',
-                                                           '制度文件']
+                                                           '志愿服务', '制度文件']
     finally:
         site.close()
     # a step registered since then is still pending

@@ -65,7 +65,7 @@ def test_tenant_lists_subtenants_and_sections(demo_site):
     menu = [a.get_text(strip=True) for a in res.html.select('nav.sections a')]
     # the sections the content kinds declare, in their declared order (volunteers and
     # resident requests come with their kinds)
-    assert menu == ['办事指南', '通知公告', '工作事项与值班', '制度文件']
+    assert menu == ['办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
     # home-page cards only for sections with something in them (the street's own service)
     cards = [h.get_text(strip=True) for h in res.html.select('.section-card h2')]
     assert cards == ['办事指南']
