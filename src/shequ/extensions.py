@@ -54,6 +54,7 @@ class Extensions:
         self.content_types = {}       # type name -> content.registry.ContentType
         self.tenant_import_keys = {}  # tenant-tree file key -> content.registry.TenantImportKey
         self.evolution_steps = {}     # step name -> evolve.EvolutionStep, in running order
+        self.audit_actions = {}       # audit action name -> label (TranslationString)
 
     def section_names(self):
         """Declared section names in display order (by `order`, then name)."""

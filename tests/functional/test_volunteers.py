@@ -248,6 +248,13 @@ def test_an_adjustment_is_a_new_entry_with_its_reason_and_is_audited(vol):
                    for e in log)
     page = staff.get(SECTION + '/v/V000001/@@ledger')
     assert '实际到岗两小时' in page.text
+    # the audit page names the action in words and filters by it
+    with vol.root() as root:
+        add_user(root, 'xf-admin', 'admin', XINGFU)
+    audit = login(vol, 'xf-admin').get(XINGFU + '/@@audit', {'action': 'volunteer-adjust'})
+    rows = audit.html.select('tbody tr')
+    assert rows and all('调整服务时长' in row.text for row in rows)
+    assert '实际到岗两小时' in audit.text
 
 
 def test_an_entry_cannot_be_adjusted_below_zero(vol):

@@ -75,6 +75,14 @@ def hidden_lists_schema():
         colander.String(), name='slug', validator=colander.Regex(SLUG_RE)))
 
 
+AUDIT_ACTIONS = {
+    'roster-edit': _('Duty roster changed'),
+    'roster-delete': _('Shift deleted'),
+    'roster-import': _('Duty roster imported'),
+    'roster-copy': _('Duty roster copied forward'),
+}
+
+
 def includeme(config):
     """Register the section, the duty-list type, inheritance of standard lists and views."""
     config.add_translation_dirs('shequ.duties:locale')
@@ -90,6 +98,8 @@ def includeme(config):
     config.add_tenant_import_key('shifts', shifts_schema, apply_shifts)
     config.add_tenant_panel('on_duty', on_duty_panel, 'shequ.duties:templates/roster_panel.pt',
                             order=10)
+    for action, label in AUDIT_ACTIONS.items():
+        config.add_audit_action(action, label)
     config.scan('.views')
     config.scan('.roster_views')
     config.scan('.roster_staff')

@@ -3,6 +3,7 @@ from persistent import Persistent
 from pyramid.threadlocal import get_current_request
 
 from ..clock import utcnow
+from ..extensions import get_extensions
 from ..i18n import _
 from ..tree import Section, Tenant, find_tenant, tenant_path, walk_tenants
 from ..tree.log import AppendLog
@@ -124,7 +125,22 @@ def _on_change(default_action):
     return subscriber
 
 
+def add_audit_action(config, name, label):
+    """Configurator directive: the label `@@audit` shows (and filters by) for `name`."""
+    extensions = get_extensions(config.registry)
+    config.action(('shequ.audit_action', name),
+                  lambda: extensions.audit_actions.__setitem__(name, label))
+
+
+def action_labels(registry):
+    """Every audit action's label: the built-in ones and those the kinds register."""
+    labels = dict(ACTION_LABELS)
+    labels.update(get_extensions(registry).audit_actions)
+    return labels
+
+
 def includeme(config):
+    config.add_directive('add_audit_action', add_audit_action)
     config.add_evolution_step(evolve_audit_logs, name='security.append_only_audit_logs')
     config.add_subscriber(_make_log, ObjectAdded)
     config.add_subscriber(_on_change('add'), ObjectAdded)

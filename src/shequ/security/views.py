@@ -9,7 +9,7 @@ from ..clock import utcnow
 from ..i18n import _, flash
 from ..paging import Page, page_number
 from ..tree import Root, Tenant, find_root, tenant_path
-from .audit import ACTION_LABELS, get_audit_log, matching, newest, record
+from .audit import action_labels, get_audit_log, matching, newest, record
 from .redirects import same_site_url
 from .roles import ROLES, grant, grants_of, normalise_role, revoke
 from .sessions import end_session, start_session
@@ -203,7 +203,7 @@ def audit_filters(request):
     params = request.params
     values = {k: params.get(k, '').strip()[:60] for k in ('user', 'action', 'since', 'until')}
     errors = {}
-    if values['action'] and values['action'] not in ACTION_LABELS:
+    if values['action'] and values['action'] not in action_labels(request.registry):
         values['action'] = ''
     for key in ('since', 'until'):
         if values[key] and _day(values[key]) is None:
@@ -252,6 +252,7 @@ def audit_view(context, request):
         total = len(log)
         entries = newest(log, (number - 1) * AUDIT_PAGE, AUDIT_PAGE)
     page = Page(range(total), number, AUDIT_PAGE)
-    actions = sorted(ACTION_LABELS, key=lambda a: request.localizer.translate(ACTION_LABELS[a]))
-    return {'entries': entries, 'page': page, 'labels': ACTION_LABELS, 'actions': actions,
+    labels = action_labels(request.registry)
+    actions = sorted(labels, key=lambda a: request.localizer.translate(labels[a]))
+    return {'entries': entries, 'page': page, 'labels': labels, 'actions': actions,
             'filters': values, 'errors': errors, 'total': total}

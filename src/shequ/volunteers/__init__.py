@@ -112,6 +112,16 @@ def _index_activity(event):
         register.calendar_keys[event.name] = new
 
 
+AUDIT_ACTIONS = {
+    'volunteer-approve': _('Volunteer registration approved'),
+    'volunteer-refuse': _('Volunteer registration refused'),
+    'volunteer-edit': _('Volunteer record changed'),
+    'volunteer-hours': _('Service hours recorded'),
+    'volunteer-adjust': _('Service hours adjusted'),
+    'volunteer-certificate': _('Service certificate issued'),
+}
+
+
 def includeme(config):
     """Register the section, the two content types, the register's traversal and views."""
     from ..tree.events import ObjectAdded, ObjectModified, ObjectWillBeRemoved
@@ -130,6 +140,8 @@ def includeme(config):
                             order=40)
     for event in (ObjectAdded, ObjectModified, ObjectWillBeRemoved):
         config.add_subscriber(_index_activity, event)
+    for action, label in AUDIT_ACTIONS.items():
+        config.add_audit_action(action, label)
     config.add_static_view('_volunteers', 'shequ.volunteers:static', cache_max_age=3600)
     config.scan('.views')
     config.scan('.registration')
