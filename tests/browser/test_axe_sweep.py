@@ -50,6 +50,11 @@ PUBLIC = [
     VOL, VOL + 'v/V000001', VOL + 'zhulao', VOL + 'yizhen-2026-09',
     VOL + '@@publicity', VOL + '@@honour', VOL + '@@register', VOL + '@@verify',
     X + '@@search?q=低保', X + '@@search?q=扑朔迷离的火星签证', '/@@login',
+    VOL + '@@registered', '/@@search?q=低保',
+    # print views (A4 for the 公开栏) are pages too
+    X + 'services/dibao/@@print', X + 'services/dibao/@@poster', X + 'notices/caiwu-2026q3/@@print',
+    X + 'documents/jumin-gongyue/@@print', C + 'duties/yifa-lvzhi/@@print',
+    X + 'duties/@@roster-print',
 ]
 STAFF = [
     C + 'services/@@add?type=service', X + 'notices/@@add?type=notice',
@@ -64,7 +69,7 @@ STAFF = [
     X + 'services/@@contents', X + 'notices/@@contents', X + 'duties/@@contents',
     X + 'duties/@@roster-edit', X + 'duties/@@roster-import',
     VOL + '@@registrations', VOL + '@@staff', VOL + 'v/V000001/@@edit',
-    VOL + 'v/V000001/@@adjust', VOL + 'v/V000001/@@ledger',
+    VOL + 'v/V000001/@@adjust', VOL + 'v/V000001/@@ledger', VOL + 'v/V000001/@@certificate',
     X + 'notices/caiwu-2026q3',            # an item with the staff toolbar and workflow box
 ]
 PUBLIC_SUBSET = [
