@@ -4,6 +4,7 @@ import pytest
 
 from conftest import BASE_FILE
 from evolve_support import STEP
+from helpers import add_user, login
 from sitekit import SITE_LAYOUT, Site, write_ini
 from shequ.cli import main as shequ
 from shequ.evolve import EvolveNeeded, pending_steps
@@ -89,8 +90,10 @@ def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
             tenants = list(walk_tenants(root))
             assert tenants and all(isinstance(t.get('volunteers'), Section) for t in tenants)
             assert 'volunteers' in root.sections_ensured
-        page = site.app.get('/sunwu/qingxi/')
-        # the section menu (home-page cards show only sections with something in them)
+            add_user(root, 'evolve-staff', 'staff', '/sunwu')
+        page = login(site, 'evolve-staff').get('/sunwu/qingxi/')
+        # the section menu as staff see it (every section, empty or not: a visitor's menu,
+        # like the home-page cards, shows only sections with something in them)
         cards = [a.get_text(strip=True) for a in page.html.select('nav.sections a')]
         assert cards == ['办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
         # a sub-tenant may not take the newly declared name
@@ -147,7 +150,8 @@ def test_generation_1_root_counts_as_having_its_sections(tmp_path):
         with site.root() as root:
             assert pending_steps(root, site.registry) == []
             assert 'volunteers' in root['sunwu']
-        cards = site.app.get('/sunwu/').html.select('nav.sections a')
+            add_user(root, 'evolve-staff', 'staff', '/sunwu')
+        cards = login(site, 'evolve-staff').get('/sunwu/').html.select('nav.sections a')
         assert [h.get_text(strip=True) for h in cards] == ['办事指南', '通知公告', '工作事项与值班',
                                                            '志愿服务', '制度文件']
     finally:

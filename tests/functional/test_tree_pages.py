@@ -2,6 +2,10 @@
 import yaml
 
 from conftest import DEMO_FILE
+from helpers import add_user, login
+from shequ.content import PUBLISHED
+from shequ.notices import Notice
+from shequ.tree.ops import add, modify
 
 KIND_LABELS = {'county': '县', 'district': '区', 'township': '乡镇', 'street': '街道',
                'community': '社区', 'village': '村'}
@@ -63,12 +67,38 @@ def test_tenant_lists_subtenants_and_sections(demo_site):
     links = [a.get_text() for a in res.html.select('.tenant-list a')]
     assert {'幸福社区', '朝阳社区', '兴安社区'} <= set(links)
     menu = [a.get_text(strip=True) for a in res.html.select('nav.sections a')]
-    # the sections the content kinds declare, in their declared order (volunteers and
-    # resident requests come with their kinds)
-    assert menu == ['办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
-    # home-page cards only for sections with something in them (the street's own service)
+    # home-page cards and, for a visitor, the menu only for sections with something in
+    # them (the street's own service)
     cards = [h.get_text(strip=True) for h in res.html.select('.section-card h2')]
     assert cards == ['办事指南']
+    assert menu == cards
+
+
+def test_empty_sections_leave_a_visitors_menu_but_not_the_staffs(demo):
+    """Staff see every section, in the declared order, to add to an empty one; a visitor
+    is not sent to a box with nothing in it — except the one they are looking at."""
+    with demo.root() as root:
+        add_user(root, 'qx-staff', 'staff', '/sunwu/qingxi')
+    visitor = demo.app.get('/sunwu/qingxi/')
+    assert menu_of(visitor) == ['办事指南']
+    here = demo.app.get('/sunwu/qingxi/notices/')
+    assert menu_of(here) == ['办事指南', '通知公告']
+    assert here.html.select_one('nav.sections a[aria-current]').get_text(strip=True) == '通知公告'
+    staff = login(demo, 'qx-staff')
+    assert menu_of(staff.get('/sunwu/qingxi/')) == [
+        '办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
+    # a draft changes nothing for a visitor; once published, the section is back
+    with demo.root() as root:
+        notice = Notice(title='停水通知', category='通知公告')
+        add(root['sunwu']['qingxi']['notices'], 'tingshui', notice, demo.registry)
+    assert menu_of(demo.app.get('/sunwu/qingxi/')) == ['办事指南']
+    with demo.root() as root:
+        modify(root['sunwu']['qingxi']['notices']['tingshui'], demo.registry, state=PUBLISHED)
+    assert menu_of(demo.app.get('/sunwu/qingxi/')) == ['办事指南', '通知公告']
+
+
+def menu_of(res):
+    return [a.get_text(strip=True) for a in res.html.select('nav.sections a')]
 
 
 def test_empty_section_says_so(demo_site):

@@ -26,7 +26,8 @@ def _translator(term):
 
 def configure_deform():
     """deform renders with its own templates, translated through the request's locale."""
-    search_path = (str(files('deform') / 'templates'),)
+    search_path = (str(files('shequ.content') / 'templates' / 'deform'),   # label fixes
+                   str(files('deform') / 'templates'))
     deform.Form.set_zpt_renderer(search_path, translator=_translator)
 
 

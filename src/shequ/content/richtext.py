@@ -32,7 +32,7 @@ def richtext_node(name, title, **kw):
     """A rich-text schema node whose value is sanitised before it is validated or stored."""
     kw.setdefault('missing', '')
     return colander.SchemaNode(colander.String(), name=name, title=title, preparer=sanitize,
-                               widget=deform.widget.RichTextWidget(delayed_load=False), **kw)
+                               widget=deform.widget.RichTextWidget(delayed_load=False, options={'statusbar': False}), **kw)
 
 
 _BLOCK_END = re.compile(r'</(p|div|li|h[1-6]|tr|blockquote|pre|table|ul|ol)\s*>|<br\s*/?>|<hr\s*/?>',

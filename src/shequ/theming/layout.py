@@ -117,15 +117,34 @@ class Layout:
 
     @reify
     def sections(self):
-        """(name, label, url, active) for the tenant's enabled sections."""
+        """(name, label, url, active) for the tenant's enabled sections.
+
+        A visitor is shown only the sections with something they may see (as the home
+        page's cards); staff, who add to empty ones, see them all. Reified, so it costs
+        once per request however often the page asks.
+        """
         if self.tenant is None:
             return []
         current = None
         for node in lineage(self.context):
             if isinstance(node, Section):
                 current = node.__name__
+        staff = self.can('edit', self.tenant)
         return [(s.__name__, self.translate(s.title), self.url(s), s.__name__ == current)
-                for s in shown_sections(self.tenant, self.request.registry)]
+                for s in shown_sections(self.tenant, self.request.registry)
+                if staff or s.__name__ == current or self.has_visible(s)]
+
+    def has_visible(self, section):
+        """Whether `section` lists anything the requester may see.
+
+        A stored item that is public answers at once (a notices section of thousands stops
+        at its first); only then is the kind's listing asked (inherited standards)."""
+        from ..content.listing import visible_items
+        from ..security.roles import publicly_visible
+        for item in section.values():
+            if getattr(item, 'type_name', None) and publicly_visible(item):
+                return True
+        return bool(visible_items(section, self.request))
 
     @reify
     def subtenants(self):
