@@ -153,3 +153,17 @@ def test_theme_css_is_served_locally(demo_site):
     css = demo_site.app.get(href.replace('http://localhost', ''))
     assert 'max-width: 600px' in css.text
     assert 'url(http' not in css.text and '@import' not in css.text
+
+
+def test_the_login_link_on_the_login_page_does_not_nest_logins(demo_site):
+    """A login link on every page comes back to that page; on the login page itself it
+    keeps the page's own destination (a crawler once followed a chain of nested logins)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    def login_link(page):
+        link = [a['href'] for a in page.html.select('a[href]') if '@@login' in a['href']][0]
+        return parse_qs(urlsplit(link).query)['came_from'][0]
+    assert login_link(demo_site.app.get('/sunwu/notices/')) == 'http://localhost/sunwu/notices/'
+    page = demo_site.app.get('/sunwu/@@login', {'came_from': 'http://localhost/sunwu/services/'})
+    assert login_link(page) == 'http://localhost/sunwu/services/'
+    assert '@@login' not in login_link(demo_site.app.get('/sunwu/@@login'))

@@ -222,6 +222,19 @@ class Layout:
                         query={'on': '1' if on else '0', 'came_from': self.request.url})
 
     @reify
+    def login_url(self):
+        """The staff login link: back to this page afterwards — on the login page itself,
+        back to where that page would send you, never to a login page within a login page."""
+        request = self.request
+        came_from = request.url
+        if request.view_name == 'login':
+            came_from = request.params.get('came_from', '')
+            if not came_from or '@@login' in came_from:
+                came_from = request.resource_url(self.site if self.site is not None
+                                                 else self.root)
+        return self.url(self.site, '@@login', query={'came_from': came_from})
+
+    @reify
     def banner(self):
         """The banner text on a tenant's home page (inherited), or ''."""
         if not isinstance(self.context, Tenant):
