@@ -377,8 +377,9 @@ def _month(text, default):
 def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
     """The top volunteers of `tenant` and every tenant below by hours in the months given.
 
-    Reads only the month totals of each register; the hours of the best candidates that
-    are still in publicity are then taken off (a short read of their newest entries).
+    Reads the ranked month totals of each register (cached per process, exact by ledger
+    position: `ledger.ranked_month_totals`); the hours of the best candidates that are
+    still in publicity are then taken off (a short read of their newest entries).
     """
     tenants = [tenant] + list(walk_tenants(tenant))
     candidates = []
@@ -387,7 +388,7 @@ def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
         register = get_register(section) if isinstance(section, Section) else None
         if register is None:
             continue
-        for number, minutes in ledger.month_totals(register, first, last).items():
+        for minutes, number in ledger.ranked_month_totals(register, first, last)[:size * 2]:
             candidates.append((minutes, unit, section, register, number))
     candidates.sort(key=lambda c: (-c[0], c[4]))
     rows = []
