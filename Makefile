@@ -7,7 +7,7 @@ LOCALE := src/shequ/locale
 PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
-.PHONY: serve test test-fast test-browser install catalog extract init bench clean browser-deps
+.PHONY: serve test test-fast test-browser install catalog extract init bench bench-volunteers clean browser-deps
 
 serve: install catalog init
 	$(BIN)/pserve development.ini
@@ -46,6 +46,10 @@ init: install catalog
 
 bench: install
 	$(BIN)/python bench/search.py
+
+# a community's pages with 5,000 volunteers and 100,000 ledger entries against 10 and 200
+bench-volunteers: install catalog
+	$(BIN)/python bench/volunteers_scale.py
 
 clean:
 	rm -rf $(VENV) var $(MO)

@@ -12,7 +12,9 @@ publicity are found by reading the volunteer's log newest first and stopping at 
 entry recorded longer ago than the longest possible publicity period. So reading a
 volunteer's counted hours costs the entries of the last month, whatever the history.
 """
+import threading
 import uuid
+import weakref
 from datetime import timedelta
 
 from ..clock import local, utcnow
@@ -157,6 +159,89 @@ def month_totals(register, first_month, last_month):
                                                           (last_month, '\uffff')):
         out[number] = out.get(number, 0) + counter()
     return out
+
+
+# --- month totals for honour boards, without loading one counter per volunteer and month --
+
+class _MonthCache:
+    """{month: {number: minutes}} of one register as of ledger position `end`.
+
+    Every change of a register's month counters comes with a line appended to its ledger
+    (`_append`), so the totals at position `end` are exact for any snapshot whose ledger
+    ends there, and the lines since bring them up to date.
+    """
+
+    def __init__(self, end, months):
+        self.end = end
+        self.months = months
+        self.ranked = {}       # (first, last) → [(minutes, number)], most first
+
+
+_CACHES = weakref.WeakKeyDictionary()   # ZODB database → {register oid: _MonthCache}
+_LOCK = threading.Lock()
+RANGES_KEPT = 16          # month ranges ranked per register
+CATCH_UP_LIMIT = 5000     # more new lines than this: read the counters again instead
+
+
+def _from_counters(register):
+    months = {}
+    for (month, number), counter in register.months.items():
+        months.setdefault(month, {})[number] = counter()
+    return months
+
+
+def _cache_of(register):
+    """The register's up-to-date month cache, or None where none may be kept (a register
+    not yet committed, or one this transaction has changed)."""
+    jar, oid = register._p_jar, register._p_oid
+    log = register.ledger
+    if jar is None or oid is None or log._p_changed or log.head._p_changed:
+        return None
+    end = log.end
+    with _LOCK:
+        caches = _CACHES.setdefault(jar.db(), {})
+        cache = caches.get(oid)
+    if cache is not None and cache.end == end:
+        return cache
+    if cache is not None and log.first <= cache.end < end and end - cache.end <= CATCH_UP_LIMIT:
+        months = {m: dict(v) for m, v in cache.months.items()}
+        for _position, line in log.since(cache.end):
+            entry = dict(zip(TENANT_FIELDS, line))
+            per = months.setdefault(entry['date'].strftime('%Y-%m'), {})
+            per[entry['number']] = per.get(entry['number'], 0) + entry['minutes']
+    else:
+        months = _from_counters(register)
+    fresh = _MonthCache(end, months)
+    with _LOCK:
+        current = caches.get(oid)
+        if current is None or current.end <= end:
+            caches[oid] = fresh
+    return fresh
+
+
+def ranked_month_totals(register, first_month, last_month):
+    """[(minutes, volunteer number)] over months `first_month`..`last_month`, most first.
+
+    Read from a per-process cache kept exact by the register's ledger position; without
+    one (see `_cache_of`) from the counters, as `month_totals` does.
+    """
+    cache = _cache_of(register)
+    if cache is None:
+        totals = month_totals(register, first_month, last_month)
+        return sorted(((m, n) for n, m in totals.items()), key=lambda c: (-c[0], c[1]))
+    key = (first_month, last_month)
+    ranked = cache.ranked.get(key)
+    if ranked is None:
+        totals = {}
+        for month, per in cache.months.items():
+            if first_month <= month <= last_month:
+                for number, minutes in per.items():
+                    totals[number] = totals.get(number, 0) + minutes
+        ranked = sorted(((m, n) for n, m in totals.items()), key=lambda c: (-c[0], c[1]))
+        if len(cache.ranked) >= RANGES_KEPT:
+            cache.ranked.clear()
+        cache.ranked[key] = ranked
+    return ranked
 
 
 def local_date(dt):

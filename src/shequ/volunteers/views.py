@@ -331,13 +331,23 @@ def signups_view(context, request):
 
 # --- publicity and honour ---------------------------------------------------------
 
+PUBLICITY_PAGE = 50
+
+
 @view_config(context=Section, section=SECTION, name='publicity',
              renderer='templates/publicity.pt', permission='view')
 def publicity_view(context, request):
-    """Hours in their publicity period (公示): masked name, activity, hours, until when."""
+    """Hours in their publicity period (公示): masked name, activity, hours, until when.
+
+    Newest first, a page at a time: the tenant's ledger is read only as far as the page
+    asked for (and never past the publicity window), so the page costs the same whatever
+    the number of volunteers and entries.
+    """
+    from ..paging import page_number
     register = get_register(context)
     now = ledger.now()
-    rows = []
+    number = page_number(request)
+    skip, rows, more = (number - 1) * PUBLICITY_PAGE, [], False
     if register is not None:
         for entry in ledger.recent(register.ledger, now):
             if entry['counts_from'] <= now:
@@ -345,11 +355,18 @@ def publicity_view(context, request):
             volunteer = register.get(entry['number'])
             if volunteer is None or volunteer.status not in PUBLIC_STATUSES:
                 continue
+            if skip:
+                skip -= 1
+                continue
+            if len(rows) >= PUBLICITY_PAGE:
+                more = True
+                break
             rows.append({'name': mask_name(volunteer.name), 'number': volunteer.number,
                          'title': entry['title'], 'date': entry['date'],
                          'hours': ledger.hours(entry['minutes']), 'kind': entry['kind'],
                          'until': entry['counts_from']})
-    return {'rows': rows, 'days': ledger.publicity_days(context)}
+    return {'rows': rows, 'days': ledger.publicity_days(context), 'number': number,
+            'more': more}
 
 
 def _month(text, default):
@@ -360,8 +377,9 @@ def _month(text, default):
 def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
     """The top volunteers of `tenant` and every tenant below by hours in the months given.
 
-    Reads only the month totals of each register; the hours of the best candidates that
-    are still in publicity are then taken off (a short read of their newest entries).
+    Reads the ranked month totals of each register (cached per process, exact by ledger
+    position: `ledger.ranked_month_totals`); the hours of the best candidates that are
+    still in publicity are then taken off (a short read of their newest entries).
     """
     tenants = [tenant] + list(walk_tenants(tenant))
     candidates = []
@@ -370,7 +388,7 @@ def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
         register = get_register(section) if isinstance(section, Section) else None
         if register is None:
             continue
-        for number, minutes in ledger.month_totals(register, first, last).items():
+        for minutes, number in ledger.ranked_month_totals(register, first, last)[:size * 2]:
             candidates.append((minutes, unit, section, register, number))
     candidates.sort(key=lambda c: (-c[0], c[4]))
     rows = []
