@@ -312,3 +312,28 @@ def test_roster_export_has_private_fields_for_staff(vol):
     rows = list(load_workbook(io.BytesIO(res.body)).active.values)
     assert rows[1][:2] == ('V000001', '张三明') and rows[1][5] == fake_id(1)
     assert vol.app.get(SECTION + '/@@roster.xlsx', expect_errors=True).status_int != 200
+
+
+def test_a_volunteer_who_leaves_loses_the_role_and_gets_it_back_on_return(vol):
+    register(vol.app)
+    staff, _numbers = approve_all(vol)
+
+    def set_status(status):
+        page = staff.get(SECTION + '/v/V000001/@@edit')
+        form = [f for f in page.forms.values() if 'status' in f.fields][0]
+        form['status'] = status
+        assert form.submit('save').status_int == 302
+
+    def roles():
+        with vol.root() as root:
+            tenant = find(root, XINGFU)
+            return (tenant.local_roles.get('zhangsm', ()),
+                    [e['action'] for e in newest(get_audit_log(tenant))])
+    set_status('退出')
+    granted, actions = roles()
+    assert 'volunteer' not in granted and actions[0] == 'volunteer-edit' and 'revoke' in actions
+    app = volunteer_app(vol)
+    app.post(ACTIVITY + '/@@signup', {'csrf_token': csrf(app, ACTIVITY)}, status=403)
+    set_status('在册')
+    granted, actions = roles()
+    assert 'volunteer' in granted and actions[1] == 'grant'

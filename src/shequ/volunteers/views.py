@@ -13,11 +13,11 @@ from ..content.listing import visible_items
 from ..content.views import workflow_box
 from ..i18n import _, flash
 from ..security.audit import record
-from ..security.roles import publicly_visible
+from ..security.roles import grant, publicly_visible, revoke
 from ..tree import Section, Tenant, find_tenant, walk_tenants
 from . import SECTION, VolunteerActivity, VolunteerTeam
 from . import ledger
-from .model import ACTIVE, PUBLIC_STATUSES, get_register, mask_name
+from .model import ACTIVE, LEFT, PUBLIC_STATUSES, get_register, mask_name
 from .pages import Folder, VolunteerPage
 from .schema import adjustment_schema, teams_of, volunteer_edit_schema
 
@@ -137,14 +137,28 @@ class VolunteerEditView(FormView):
             register.by_id.pop(volunteer.id_number, None)
             register.by_id[appstruct['id_number']] = volunteer.number
         changed = [k for k, v in appstruct.items() if getattr(volunteer, k) != v]
+        was = volunteer.status
         for key in changed:
             setattr(volunteer, key, appstruct[key])
+        if 'status' in changed and volunteer.login:
+            self.follow_status(volunteer, was)
         if changed:
             audit(self.context.section, self.request, 'volunteer-edit',
                   self.request.resource_path(self.context).rstrip('/'),
                   '%s %s' % (volunteer.number, ', '.join(sorted(changed))))
         flash(self.request, _('Saved.'))
         return HTTPFound(self.request.resource_url(self.context))
+
+
+    def follow_status(self, volunteer, was):
+        """A volunteer who leaves (退出) loses the volunteer role on the tenant; one who
+        comes back gets it again. Both are audited like any role change."""
+        tenant = find_tenant(self.context.section)
+        section = self.context.section
+        if volunteer.status == LEFT and revoke(tenant, volunteer.login, 'volunteer'):
+            audit(section, self.request, 'revoke', tenant, '%s → volunteer' % volunteer.login)
+        elif was == LEFT and grant(tenant, volunteer.login, 'volunteer'):
+            audit(section, self.request, 'grant', tenant, '%s → volunteer' % volunteer.login)
 
 
 @view_config(context=VolunteerPage, name='adjust', renderer='templates/adjust.pt',
