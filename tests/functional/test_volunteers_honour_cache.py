@@ -57,5 +57,5 @@ def test_publicity_is_paged_newest_first(site):
 
 
 def ledger_page():
-    from shequ.volunteers.views import PUBLICITY_PAGE
+    from shequ.volunteers.boards import PUBLICITY_PAGE
     return PUBLICITY_PAGE

@@ -15,7 +15,7 @@ from . import SECTION
 from . import ledger
 from .model import Certificate, get_register, insert_numbered, mask_id, mask_name
 from .pages import CertificatePage, VolunteerPage
-from .views import audit, may_see_private, team_title
+from .common import audit, may_see_private, team_title
 
 
 def certificate_prefix(tenant):

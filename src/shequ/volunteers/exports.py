@@ -13,7 +13,7 @@ from ..tree import Section
 from . import SECTION
 from . import ledger
 from .model import get_register
-from .views import team_titles
+from .common import team_titles
 
 ROSTER_HEADINGS = (_('Volunteer number'), _('Full name'), _('Gender'), _('Birth year'),
                    _('Mobile phone'), _('Identity card number'), _('Skills'), _('Team'),

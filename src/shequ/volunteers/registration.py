@@ -14,7 +14,7 @@ from ..tree import Section, find_root, find_tenant
 from . import SECTION
 from .model import Registration, Volunteer, get_register
 from .schema import registration_schema, teams_of
-from .views import audit
+from .common import audit
 
 PERSON = ('name', 'gender', 'birth_year', 'phone', 'id_number', 'skills', 'team')
 
