@@ -147,6 +147,9 @@ def test_print_has_no_navigation_and_a_qr_code(duties_site):
     assert 'print.css' in page.text and 'style.css' not in page.text
     assert re.search(r'<svg.*?</svg>', page.text, re.S)
     assert '无犯罪记录证明' in page.text
+    # the 公开栏 sheet: the unit on the first page and the print date
+    assert page.html.select_one('.print-head') is not None
+    assert '打印日期' in page.html.select_one('.print-date').text
 
 
 def test_xlsx_download_reads_back_with_formulas_defused(duties_site):

@@ -235,6 +235,8 @@ def test_print_is_a4_without_navigation_and_with_a_qr_code(roster_site):
         assert page.html.select_one('.qr svg') is not None
         assert '王丽' in page.text and '0456-8231101' in page.text
         assert '12月7日' in page.text
+        assert page.html.select_one('.print-head') is not None
+        assert '打印日期' in page.html.select_one('.print-date').text
 
 
 # --- staff: posting, deleting, permissions, CSRF ---

@@ -12,6 +12,7 @@ import colander
 from pyramid.response import Response
 from pyramid.view import view_config
 
+from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.spreadsheet import XLSX_TYPE, disposition
 from ..paging import Page, page_number
@@ -156,8 +157,7 @@ def print_view(context, request):
     values['days'] = [d for d in values['days'] if d['shifts']]
     live = request.resource_url(context, '@@roster' if unit == 'week' else '@@roster-month',
                                 query=values['param'])
-    values['qr'] = qr_svg(live)
-    values['live'] = live
+    values.update(print_values(context, request), qr=qr_svg(live), live=live)
     return values
 
 

@@ -3,6 +3,7 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound, HTTPNotFound
 from pyramid.view import view_config
 
 from ..content.inherit import NotHideable
+from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.spreadsheet import XLSX_TYPE, append_row, bold_heading, download, new_sheet, \
     save, to_csv
@@ -56,7 +57,7 @@ def inherited_view(context, request):
 def print_view(context, request):
     """The list on A4 for the notice board, with the QR code of its page."""
     values = _page(context, request)
-    values['qr'] = qr_svg(request.resource_url(context))
+    values.update(print_values(context, request), qr=qr_svg(request.resource_url(context)))
     return values
 
 
