@@ -7,14 +7,15 @@ LOCALE := src/shequ/locale
 PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
-.PHONY: serve test test-fast test-browser install catalog extract init bench bench-volunteers clean browser-deps
+.PHONY: serve test test-fast test-browser install catalog extract init bench bench-volunteers clean browser-deps server-deps
 
 serve: install catalog init
 	$(BIN)/pserve development.ini
 
-# browser tests fail (never skip) here when Chromium is missing: SHEQU_REQUIRE_BROWSER=1
-test: install catalog browser-deps
-	SHEQU_REQUIRE_BROWSER=1 $(BIN)/pytest -n 2 -q
+# browser tests fail (never skip) here when Chromium is missing: SHEQU_REQUIRE_BROWSER=1;
+# the RelStorage tests likewise when PostgreSQL is: SHEQU_REQUIRE_POSTGRES=1
+test: install catalog browser-deps server-deps
+	SHEQU_REQUIRE_BROWSER=1 SHEQU_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 -q
 
 test-fast: install catalog
 	$(BIN)/pytest -n 2 -q -m "not browser"
@@ -26,7 +27,7 @@ install: $(STAMP)
 
 $(STAMP): setup.py
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -e '.[testing]'
+	$(BIN)/pip install -q -e '.[testing,scale]'
 	touch $(STAMP)
 
 catalog: install $(MO)
@@ -61,3 +62,10 @@ browser-deps:
 	  echo "chromium could not be installed: the browser tests of make test will fail"
 	@fc-list 2>/dev/null | grep -qi "cjk" || apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || \
 	  echo "fonts-noto-cjk could not be installed: screenshots will show boxes for Chinese"
+
+# Debian's PostgreSQL for the RelStorage tests (each test starts its own cluster in a temp
+# folder; nothing is started here)
+server-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get install -y -q postgresql >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q postgresql >/dev/null 2>&1)) || \
+	  echo "postgresql could not be installed: the RelStorage tests of make test will fail"

@@ -44,6 +44,15 @@ testing = [
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
 ]
 
+# several app servers on one database (production.ini, README "Deployment"): ZEO for a
+# small cluster, RelStorage on PostgreSQL with psycopg2, the driver its `postgresql` extra
+# installs on CPython (built from source: needs libpq-dev, which Debian's postgresql brings)
+scale = [
+    'ZEO>=6,<7',
+    'RelStorage[postgresql]>=4.1,<5',
+    'psycopg2>=2.9,<3',
+]
+
 setup(
     name='shequ',
     version='0.1.0',
@@ -54,7 +63,7 @@ setup(
     zip_safe=False,
     python_requires='>=3.11',
     install_requires=requires,
-    extras_require={'testing': testing},
+    extras_require={'testing': testing, 'scale': scale},
     entry_points={
         'paste.app_factory': ['main = shequ:main'],
         'console_scripts': ['shequ = shequ.cli:main'],
