@@ -385,8 +385,18 @@ class Browser:
                    ('expire_at', ''), ('csrf_token', token), ('publish', 'publish')]
         return self.post(url, fields)
 
-    def search(self, base, tenant_path, q, limit=50):
+    def search(self, base, tenant_path, q, limit=50, offset=0):
         res = self.get(base + tenant_path + '/@@search.json?' + urllib.parse.urlencode(
-            {'q': q, 'limit': limit}))
+            {'q': q, 'limit': limit, 'offset': offset}))
         assert res.status == 200, (res.status, res.text[:300])
         return res.json()
+
+    def search_all(self, base, tenant_path, q):
+        """The paths of every hit, page by page."""
+        found, offset = set(), 0
+        while True:
+            page = self.search(base, tenant_path, q, offset=offset)
+            found.update(hit['path'] for hit in page['results'])
+            offset += len(page['results'])
+            if not page['results'] or offset >= page['total']:
+                return found
