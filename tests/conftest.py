@@ -105,3 +105,15 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# --- the RelStorage tests: one PostgreSQL cluster of their own per test process ---
+
+@pytest.fixture(scope='session')
+def postgres():
+    """A PostgreSQL cluster in a temp folder (servers.PostgresCluster); each test makes its
+    own databases. Fails, not skips, under `make test` when PostgreSQL cannot start."""
+    from servers import PostgresCluster
+    cluster = PostgresCluster()
+    yield cluster
+    cluster.stop()

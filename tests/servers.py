@@ -197,9 +197,10 @@ class PostgresCluster:
                               stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                               cwd=self.folder, timeout=120, text=True)
 
-    def create_database(self, name, user, password):
-        """A database owned by a login role of its own."""
+    def create_database(self, user, password):
+        """A new database owned by a new login role of its own; returns its name."""
         import psycopg2
+        name = user = '%s_%s' % (user, uuid.uuid4().hex[:8])
         conn = psycopg2.connect(host='127.0.0.1', port=self.port, user='postgres',
                                 dbname='postgres')
         conn.autocommit = True
@@ -207,6 +208,7 @@ class PostgresCluster:
             cur.execute("CREATE ROLE %s LOGIN PASSWORD '%s'" % (user, password))
             cur.execute('CREATE DATABASE %s OWNER %s' % (name, user))
         conn.close()
+        return name
 
     def uri(self, name, user, password, blob_cache):
         """RelStorage's `postgres://` form: history-free, blobs in the database."""

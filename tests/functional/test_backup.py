@@ -139,3 +139,39 @@ def test_restore_from_a_folder_without_a_backup_is_refused(tmp_path, capsys):
     assert shequ(['restore', ini, str(tmp_path / 'empty')]) == 2
     assert 'repozo' in capsys.readouterr().err
     assert not (tmp_path / 'Data.fs').exists()
+
+
+@pytest.mark.multiprocess
+def test_relstorage_backup_with_pg_dump_restores_identical(postgres, tmp_path, capsys):
+    names = {role: postgres.create_database(role, 'pw-' + role) for role in ('shequ', 'copy')}
+
+    def uri(role):
+        return postgres.uri(names[role], names[role], 'pw-' + role,
+                            tmp_path / role / 'blobcache')
+    site = Site(tmp_path / 'shequ', **{'zodbconn.uri': uri('shequ')})
+    try:
+        site.load(BASE_FILE)
+        notice = post_notice(staff_app(site), title='数据库备份演练',
+                             uploads=[('名单.pdf', PDF)])
+        ini = write_ini(tmp_path / 'shequ', **{'zodbconn.uri': uri('shequ')})
+        assert shequ(['backup', ini, str(tmp_path / 'dumps')]) == 0
+        assert 'pg_dump' in capsys.readouterr().out
+        (tmp_path / 'copy').mkdir()
+        copy_ini = write_ini(tmp_path / 'copy', **{'zodbconn.uri': uri('copy')})
+        assert shequ(['restore', copy_ini, str(tmp_path / 'dumps')]) == 0
+        # now the copy holds a database: refused without --force
+        assert shequ(['restore', copy_ini, str(tmp_path / 'dumps')]) == 2
+        assert '--force' in capsys.readouterr().err
+        copy = Site(tmp_path / 'copy', **{'zodbconn.uri': uri('copy')})
+        try:
+            assert copy.db.storage.lastTransaction() == site.db.storage.lastTransaction()
+            page = urlsplit(notice.location).path
+            starts = [page] + [urlsplit(a['href']).path for a in site.app.get(page).html
+                               .select('a[href*="@@download"]')]
+            before, after = crawl(site.app, starts, 10), crawl(copy.app, starts, 10)
+            assert len(before) == 10 and before == after
+            assert after[starts[1]] == (200, PDF)
+        finally:
+            copy.close()
+    finally:
+        site.close()

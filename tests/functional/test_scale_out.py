@@ -16,7 +16,7 @@ import pytest
 from conftest import BASE_FILE, Site
 from helpers import PASSWORD, add_user
 from notices_support import PDF
-from servers import AppServer, Browser, PostgresCluster, ZeoServer, start_indexer
+from servers import AppServer, Browser, ZeoServer, start_indexer
 
 pytestmark = pytest.mark.multiprocess
 
@@ -101,14 +101,10 @@ def test_two_app_servers_on_zeo(tmp_path):
         zeo.stop()
 
 
-def test_two_app_servers_on_relstorage_postgresql(tmp_path):
-    pg = PostgresCluster()
-    try:
-        pg.create_database('shequ', 'shequ', 'shequ-test-pw')
+def test_two_app_servers_on_relstorage_postgresql(postgres, tmp_path):
+    name = postgres.create_database('shequ', 'shequ-test-pw')
 
-        def uri(folder):
-            return pg.uri('shequ', 'shequ', 'shequ-test-pw', '%s/blobcache' % folder)
-        seed(tmp_path / 'seed', uri(tmp_path / 'seed'))
-        exercise(tmp_path, uri)
-    finally:
-        pg.stop()
+    def uri(folder):
+        return postgres.uri(name, name, 'shequ-test-pw', '%s/blobcache' % folder)
+    seed(tmp_path / 'seed', uri(tmp_path / 'seed'))
+    exercise(tmp_path, uri)
