@@ -36,6 +36,14 @@ def test_production_serves_filestorage_indexing_inline():
     assert settings['shequ.index_inline'] == 'true'   # no second process may open it
 
 
+def test_a_second_app_server_takes_its_port_from_the_command_line():
+    from plaster import get_loader
+    loader = get_loader(PRODUCTION, protocols=['wsgi'])
+    assert loader.get_settings('server:main')['listen'] == '*:6543'
+    # `pserve production.ini http_port=6544` passes the variable as a default
+    assert loader.get_settings('server:main', defaults={'http_port': '6544'})['listen'] == '*:6544'
+
+
 def test_zeo_server_configuration_is_valid(tmp_path, monkeypatch):
     (tmp_path / 'var').mkdir()
     monkeypatch.chdir(tmp_path)          # paths are relative to where runzeo runs
