@@ -14,7 +14,7 @@ serve: install catalog init
 
 # browser tests fail (never skip) here when Chromium is missing: SHEQU_REQUIRE_BROWSER=1;
 # the RelStorage tests likewise when PostgreSQL is: SHEQU_REQUIRE_POSTGRES=1
-test: install catalog browser-deps server-deps
+test: server-deps install catalog browser-deps
 	SHEQU_REQUIRE_BROWSER=1 SHEQU_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 -q
 
 test-fast: install catalog
@@ -64,8 +64,9 @@ browser-deps:
 	  echo "fonts-noto-cjk could not be installed: screenshots will show boxes for Chinese"
 
 # Debian's PostgreSQL for the RelStorage tests (each test starts its own cluster in a temp
-# folder; nothing is started here)
+# folder; nothing is started here), and libpq-dev, which the scale extra's psycopg2 builds on
 server-deps:
-	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get install -y -q postgresql >/dev/null 2>&1 || \
-	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q postgresql >/dev/null 2>&1)) || \
+	@(ls /usr/lib/postgresql/*/bin/initdb && command -v pg_config) >/dev/null 2>&1 || \
+	  (apt-get install -y -q postgresql libpq-dev >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && \
+	  apt-get install -y -q postgresql libpq-dev >/dev/null 2>&1)) || \
 	  echo "postgresql could not be installed: the RelStorage tests of make test will fail"
