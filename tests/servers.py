@@ -72,6 +72,7 @@ class Process:
             if ready():
                 return
             time.sleep(0.1)
+        self.kill()                    # never leave a server behind a failed test
         raise RuntimeError('%s: no %s within %d s:\n%s' % (self.name, what, timeout,
                                                            tail(self.log)))
 
