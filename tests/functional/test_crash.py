@@ -32,7 +32,7 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.app, self.number = app, number
         self.acknowledged, self.lock, self.enough = acknowledged, lock, enough
-        self.browser = Browser(timeout=30)
+        self.browser = Browser(timeout=120)
         self.browser.log_in(app.url, 'staff%d' % number, PASSWORD)
         self.token = self.browser.csrf(app.url + XINGFU + '/notices/@@add?type=notice')
         self.refused = []
@@ -73,7 +73,7 @@ def test_sigkill_loses_no_acknowledged_write(tmp_path):
         writers = [Writer(app, i, acknowledged, lock, enough) for i in range(SESSIONS)]
         for w in writers:
             w.start()
-        assert enough.wait(120), 'the server acknowledged only %d writes' % len(acknowledged)
+        assert enough.wait(300), 'the server acknowledged only %d writes' % len(acknowledged)
         app.process.kill()
         for w in writers:
             w.join(60)
