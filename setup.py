@@ -30,6 +30,7 @@ requires = [
     'feedgen>=1.0,<2',
     'rapidfuzz>=3.9,<4',
     'icalendar>=6,<8',
+    'pyramid_mailer>=0.15,<0.16',
 ]
 
 testing = [
