@@ -155,7 +155,7 @@ class RequestStore(Persistent):
         if counter is None:
             counter = self.day_counts[day] = Length()
         n = counter() + 1
-        for _ in range(tries):
+        for _attempt in range(tries):
             number = '%s%s-%04d' % (prefix, day, n)
             if number not in self.items:
                 obj = make(number)
