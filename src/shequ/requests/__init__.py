@@ -24,6 +24,16 @@ AUDIT_ACTIONS = {
 }
 
 
+def panel(tenant, request):
+    """The way in on every tenant home page: residents must find the form without a list."""
+    from ..tree import Section, effective_setting
+    section = tenant.get(SECTION)
+    enabled = effective_setting(tenant, 'sections')
+    if not isinstance(section, Section) or (enabled is not None and SECTION not in enabled):
+        return None
+    return {'tenant': tenant, 'section': section}
+
+
 def includeme(config):
     """The section (order 60), traversal of `r/` and `open311/`, views and the import key."""
     from .imports import apply_import, import_schema
@@ -34,6 +44,7 @@ def includeme(config):
     config.add_tenant_import_key('requests', import_schema, apply_import)
     for action, label in AUDIT_ACTIONS.items():
         config.add_audit_action(action, label)
+    config.add_tenant_panel('requests', panel, 'shequ.requests:templates/panel.pt', order=60)
     config.include('.abuse')
     config.include('.notify')
     config.scan('.views')
