@@ -45,6 +45,7 @@ def includeme(config):
     for action, label in AUDIT_ACTIONS.items():
         config.add_audit_action(action, label)
     config.add_tenant_panel('requests', panel, 'shequ.requests:templates/panel.pt', order=60)
+    config.add_static_view('_requests', 'shequ.requests:static', cache_max_age=3600)
     config.include('.abuse')
     config.include('.notify')
     config.scan('.views')

@@ -75,8 +75,11 @@ def get_throttle(registry):
     return registry.getUtility(ISubmitThrottle)
 
 
-def allow(request):
-    return get_throttle(request.registry).allow(client_address(request))
+def allow(request, purpose='submit'):
+    """Whether the client may submit (or fail another lookup) now; counts it if so."""
+    address = client_address(request)
+    key = address if purpose == 'submit' else '%s:%s' % (purpose, address)
+    return get_throttle(request.registry).allow(key)
 
 
 def chinese_number(n):

@@ -13,6 +13,8 @@ submitted there, so an inbox reads only its own requests.
 A request's `__parent__` is the section of the tenant handling it, so `tree.ops.modify`
 and the audit log name that tenant; a transfer moves it (and the indexes) on.
 """
+import datetime
+
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
@@ -110,6 +112,13 @@ class ResidentRequest(Persistent):
 
     def is_open(self):
         return is_open(self.state)
+
+    @property
+    def due_date(self):
+        """The last day to answer (the deadline is 24:00 of it, China time)."""
+        if self.deadline is None:
+            return None
+        return (local(self.deadline) - datetime.timedelta(seconds=1)).date()
 
     def overdue(self, now=None):
         now = now or utcnow()

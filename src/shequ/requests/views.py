@@ -181,6 +181,12 @@ def track_view(context, request):
     phone = request.POST.get('phone', '')[:20]
     item = lookup(context, number, phone)
     if item is None:
+        # failed lookups count like submissions: nobody guesses phone numbers for long
+        if not abuse.allow(request, 'lookup'):
+            request.response.status = 429
+            values['error'] = _('Too many requests were sent from your network in the last '
+                                'hour. Please try again later or call the unit.')
+            return values
         request.response.status = 404
         values['error'] = _('No request has this number and phone number.')
         return values
