@@ -215,3 +215,32 @@ def test_a_county_changes_its_holidays_and_time_limits_at_holidays(demo):
     assert form.submit(expect_errors=True).status_int == 400
     staff_page = login(demo, 'county-admin').get('/sunwu/qingxi/@@holidays', expect_errors=True)
     assert staff_page.status_int == 404                  # a county page only
+
+
+def test_a_township_oversees_the_requests_of_the_units_below(demo):
+    with demo.root() as root:
+        add_user(root, 'qx-staff', 'staff', '/sunwu/qingxi')
+    number = number_of(submit(TestApp(demo.wsgi)))
+    qx = login(demo, 'qx-staff')
+    assert number not in qx.get('/sunwu/qingxi/requests/@@inbox').text
+    below = qx.get('/sunwu/qingxi/requests/@@inbox?below=1')
+    assert number in below.text
+    link = below.html.find('a', string=number)['href']
+    assert qx.get(link).status_int == 200
+
+
+def test_remind_warns_of_every_overdue_request(tmp_path, capsys, caplog):
+    import logging
+    from shequ.cli import main as shequ
+    from sitekit import DEMO_FILE, SITE_LAYOUT, Site, write_ini
+    site = Site(tmp_path)
+    site.load(DEMO_FILE)
+    with site.root() as root:
+        overdue = sum(i.overdue() for i in get_store(root['sunwu']).items.values())
+    site.close()
+    assert overdue >= 3
+    with caplog.at_level(logging.INFO, logger='shequ.requests.notify'):
+        assert shequ(['requests', 'remind', write_ini(tmp_path, **SITE_LAYOUT)]) == 0
+    assert '超期诉求 %d 件' % overdue in capsys.readouterr().out
+    # mail is off by default: each warning is logged instead of sent
+    assert sum('已超期' in r.getMessage() for r in caplog.records) >= 1

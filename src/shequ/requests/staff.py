@@ -18,7 +18,7 @@ from ..tree import LEVEL, Section, Tenant, find_county, find_root, find_tenant, 
 from ..tree import walk_tenants
 from . import actions, apikeys
 from .model import (DEFAULT_LIMITS, SECTION, TYPES, get_index, get_store,
-                    section_of)
+                    requests_below, section_of)
 from .pages import RequestPage
 from .states import ACTION_LABELS, STATE_LABELS, NotAllowed, allowed, is_open, \
     permission_for
@@ -43,7 +43,12 @@ def unit_title(context, path):
 def inbox_view(context, request):
     """The requests this tenant handles: open ones first by deadline (all with ?all=1)."""
     store, index = get_store(context), get_index(context)
-    items = [store.get(n) for n in index.handling] if store is not None and index else []
+    tenant = find_tenant(context)
+    below = request.params.get('below') == '1' and bool(tenant.tenants())
+    if below:       # a township or county overseeing the units below it
+        items = requests_below(store, tenant, by='tenant')
+    else:
+        items = [store.get(n) for n in index.handling] if store is not None and index else []
     items = [i for i in items if i is not None]
     show_all = request.params.get('all') == '1'
     if not show_all:
@@ -51,7 +56,7 @@ def inbox_view(context, request):
     items.sort(key=lambda i: (not i.is_open(), i.deadline or i.submitted))
     now = utcnow()
     return {'items': items, 'show_all': show_all, 'now': now, 'types': TYPES,
-            'states': STATE_LABELS}
+            'states': STATE_LABELS, 'below': below, 'has_below': bool(tenant.tenants())}
 
 
 def transfer_targets(page):
