@@ -43,6 +43,7 @@ testing = [
     'lingua>=4.15,<5',
     'cairosvg>=2.7,<3',
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
+    'chinese-calendar>=1.11,<2',           # cross-checks config/holidays.yaml
 ]
 
 setup(
