@@ -11,7 +11,7 @@ from pyramid.view import view_config
 
 from ..content.attachments import human_size
 from ..i18n import _
-from ..tree import Section, find_tenant, walk_tenants
+from ..tree import LEVEL, Section, find_tenant, walk_tenants
 from . import abuse
 from .actions import rate, submit
 from .model import (CATEGORIES, RATINGS, SECTION, TYPES, Photo, get_index, get_store,
@@ -65,6 +65,7 @@ def section_view(context, request):
     """How to ask, the lookup form, the statistics in brief and the published replies."""
     return {'items': published(context), 'types': TYPES,
             'staff': request.has_permission('view_unpublished', context),
+            'county': LEVEL.get(find_tenant(context).kind) == 1,
             'summary': public_view_of(context, request)}
 
 
