@@ -30,6 +30,7 @@ requires = [
     'feedgen>=1.0,<2',
     'rapidfuzz>=3.9,<4',
     'icalendar>=6,<8',
+    'pyramid_mailer>=0.15,<0.16',
 ]
 
 testing = [
@@ -42,6 +43,7 @@ testing = [
     'lingua>=4.15,<5',
     'cairosvg>=2.7,<3',
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
+    'chinese-calendar>=1.11,<2',           # cross-checks config/holidays.yaml
 ]
 
 # several app servers on one database (production.ini, README "Deployment"): ZEO for a

@@ -23,6 +23,7 @@ INCLUDES = (
     '.notices',
     '.duties',
     '.volunteers',
+    '.requests',
 )
 
 

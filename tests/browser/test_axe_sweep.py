@@ -55,6 +55,8 @@ PUBLIC = [
     X + 'services/dibao/@@print', X + 'services/dibao/@@poster', X + 'notices/caiwu-2026q3/@@print',
     X + 'documents/jumin-gongyue/@@print', C + 'duties/yifa-lvzhi/@@print',
     X + 'duties/@@roster-print',
+    X + 'requests/', X + 'requests/@@submit', X + 'requests/@@track',
+    C + 'requests/@@statistics',
 ]
 STAFF = [
     C + 'services/@@add?type=service', X + 'notices/@@add?type=notice',
@@ -71,15 +73,19 @@ STAFF = [
     VOL + '@@registrations', VOL + '@@staff', VOL + 'v/V000001/@@edit',
     VOL + 'v/V000001/@@adjust', VOL + 'v/V000001/@@ledger', VOL + 'v/V000001/@@certificate',
     X + 'notices/caiwu-2026q3',            # an item with the staff toolbar and workflow box
+    X + 'requests/@@inbox', X + 'requests/r/SW20261021-0010', X + 'requests/@@api-keys',
+    C + '@@holidays',
 ]
 PUBLIC_SUBSET = [
     X, C + 'services/', X + 'services/dibao', X + 'notices/caiwu-2026q3',
     X + 'documents/jumin-gongyue/@@diff?a=1&b=2', X + 'duties/@@roster', VOL,
     VOL + 'yizhen-2026-09', VOL + '@@register', X + '@@search?q=低保', '/@@login',
+    X + 'requests/@@submit',
 ]
 STAFF_SUBSET = [
     X + 'notices/@@add?type=notice', C + 'services/dibao/@@edit', X + '@@settings',
     C + '@@members', C + '@@audit', X + 'duties/@@roster-edit', VOL + 'v/V000001/@@adjust',
+    X + 'requests/@@inbox',
 ]
 
 

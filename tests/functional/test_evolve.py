@@ -95,7 +95,7 @@ def test_a_newly_declared_section_is_added_by_evolve_not_by_a_request(tmp_path):
         # the section menu as staff see it (every section, empty or not: a visitor's menu,
         # like the home-page cards, shows only sections with something in them)
         cards = [a.get_text(strip=True) for a in page.html.select('nav.sections a')]
-        assert cards == ['办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
+        assert cards == ['办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件', '居民诉求']
         # a sub-tenant may not take the newly declared name
         with site.root() as root, pytest.raises(ValueError):
             root['sunwu'].add('volunteers', Tenant('township', '错误'), registry=site.registry)
@@ -153,7 +153,7 @@ def test_generation_1_root_counts_as_having_its_sections(tmp_path):
             add_user(root, 'evolve-staff', 'staff', '/sunwu')
         cards = login(site, 'evolve-staff').get('/sunwu/').html.select('nav.sections a')
         assert [h.get_text(strip=True) for h in cards] == ['办事指南', '通知公告', '工作事项与值班',
-                                                           '志愿服务', '制度文件']
+                                                           '志愿服务', '制度文件', '居民诉求']
     finally:
         site.close()
     # a step registered since then is still pending

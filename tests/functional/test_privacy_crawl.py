@@ -8,7 +8,9 @@ cells read with openpyxl, iCalendar lines unfolded and unescaped, URLs percent-d
 and searched for every secret of `config/demo.yaml`, read from the file itself:
 
 - every volunteer's `phone`, `id_number` and full `name`;
-- every shift's `private_phone` (as written, and with its spaces and dashes removed).
+- every shift's `private_phone` (as written, and with its spaces and dashes removed);
+- every resident request's `name`, `phone` and `email` (the crawl adds each tenant's
+  Open311 answers, JSON and XML, lists and single requests, which no page links to).
 
 Volunteer names of two characters would be skipped (their masked form 李* and the
 public display names of staff on duty make a bare two-character grep meaningless); the demo
@@ -49,6 +51,15 @@ def demo_secrets():
                     secrets[v['name']] = what + ' name'
                 else:
                     short.append(v['name'])
+            for req in tenant.get('requests') or ():
+                what = '%s request %s' % (here, req['number'])
+                secrets[str(req['phone'])] = what + ' phone'
+                if req.get('email'):
+                    secrets[req['email']] = what + ' email'
+                if len(req['name']) >= 3:
+                    secrets[req['name']] = what + ' name'
+                else:
+                    short.append(req['name'])
             for shift in tenant.get('shifts') or ():
                 phone = shift.get('private_phone')
                 if phone:
@@ -137,10 +148,25 @@ def searches():
         tenant = what.split(' ', 1)[0] + '/'
         urls += ['%s@@%s?q=%s' % (scope, view, quote(secret)) for scope in ('/', tenant)
                  for view in ('search', 'search.json')]
-    for term in ('志愿者', '志愿服务', '值班', '值班电话', '身份证', '手机'):
+    for term in ('志愿者', '志愿服务', '值班', '值班电话', '身份证', '手机', '诉求', '投诉'):
         urls += ['/sunwu/qingxi/xingfu/@@%s?q=%s' % (view, quote(term))
                  for view in ('search', 'search.json')]
     return urls
+
+
+def open311_urls():
+    """Every tenant's Open311 request list and every demo request by id, JSON and XML."""
+    urls = []
+    for secret, what in SECRETS.items():
+        if ' request ' not in what:
+            continue
+        tenant, _r, number = what.split(' ')[:3]
+        for scope in ('/sunwu', tenant):
+            api = scope + '/requests/open311/v2/'
+            for fmt in ('json', 'xml'):
+                urls += [api + 'requests.%s?start_date=2026-01-01T00:00:00%%2B08:00' % fmt,
+                         api + 'requests/%s.%s' % (number, fmt)]
+    return sorted(set(urls))
 
 
 def test_secrets_come_from_the_demo_file():
@@ -148,6 +174,7 @@ def test_secrets_come_from_the_demo_file():
     assert {'phone', 'number', 'name'} <= kinds
     assert sum('private phone' in w for w in SECRETS.values()) >= 2
     assert sum(w.endswith(' name') for w in SECRETS.values()) >= 30
+    assert sum(' request ' in w and w.endswith(' phone') for w in SECRETS.values()) >= 20
     assert not SHORT_NAMES, 'two-character volunteer names are not checked: %s' % SHORT_NAMES
 
 
@@ -164,6 +191,10 @@ def test_the_checker_finds_secrets_on_staff_pages(full_demo_site):
     export = staff.get(base + 'volunteers/@@roster.xlsx')
     assert export.content_type == XLSX
     assert len(leaks(as_text(export))) >= 15
+    request_page = staff.get(base + 'requests/r/SW20260903-0001')
+    assert {'/sunwu/qingxi/xingfu request SW20260903-0001 phone',
+            '/sunwu/qingxi/xingfu request SW20260903-0001 name'} <= set(
+        leaks(as_text(request_page)))
     week = staff.get(base + 'duties/@@roster?date=2026-12-01')
     assert any('private phone' in w for w in leaks(as_text(week)))
     # and the anonymous crawl's decoders see what a browser sees
@@ -192,6 +223,11 @@ def test_no_secret_on_anything_the_public_can_get(full_demo_site):
             answers += 1
             found[path] = (res.content_type, as_text(res))
     assert answers >= len(searches())
+    for path in open311_urls():
+        res = app.get(path)
+        found[path] = (res.content_type, as_text(res))
+    assert sum('SW2026' in text for p, (_c, text) in found.items() if 'open311' in p) >= 40
+    assert any(p.endswith('/requests/@@statistics') for p in found)
     assert any(p.endswith('@@signups.json') for p in found)
     problems = {path: leaks(text, asked(path)) for path, (_ctype, text) in found.items()
                 if leaks(text, asked(path))}

@@ -86,7 +86,7 @@ def test_empty_sections_leave_a_visitors_menu_but_not_the_staffs(demo):
     assert here.html.select_one('nav.sections a[aria-current]').get_text(strip=True) == '通知公告'
     staff = login(demo, 'qx-staff')
     assert menu_of(staff.get('/sunwu/qingxi/')) == [
-        '办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件']
+        '办事指南', '通知公告', '工作事项与值班', '志愿服务', '制度文件', '居民诉求']
     # a draft changes nothing for a visitor; once published, the section is back
     with demo.root() as root:
         notice = Notice(title='停水通知', category='通知公告')
