@@ -42,6 +42,7 @@ testing = [
     'lingua>=4.15,<5',
     'cairosvg>=2.7,<3',
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
+    'hypothesis>=6.100,<7',               # property-based fuzz tests of forms and JSON
 ]
 
 setup(
