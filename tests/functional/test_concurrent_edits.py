@@ -18,6 +18,7 @@ from helpers import PASSWORD, add_user, find
 from shequ.content import get_content_registry
 from shequ.tree.ops import add
 
+pytestmark = pytest.mark.slow
 THREADS = 8
 ROUNDS = 3
 COMMUNITY = '/sunwu/qingxi/xingfu'

@@ -102,3 +102,30 @@ def test_a_stale_roster_shift_form_is_refused(demo):
     page = mine.submit('save', status=409)
     assert '李强' in page.html.select_one('.edit-conflict').text
     assert page.forms['deform'].submit('save').status_int == 302
+
+
+def test_a_stale_settings_form_is_refused_with_both_versions(demo):
+    with demo.root() as root:
+        add_user(root, 'admin-a', 'admin', '/sunwu')
+        add_user(root, 'admin-b', 'admin', '/sunwu')
+    first, second = login(demo, 'admin-a'), login(demo, 'admin-b')
+    mine = second.get('/sunwu/@@settings').forms['settings-form']
+    theirs = first.get('/sunwu/@@settings').forms['settings-form']
+    theirs['site_title'] = '孙吴县人民政府'
+    assert theirs.submit().status_int == 302
+    mine['contact-hours'] = '周一至周五 8:30—17:00'
+    page = mine.submit(status=409)
+    rows = [[cell.text for cell in tr.find_all(['th', 'td'])]
+            for tr in page.html.select('.edit-conflict tbody tr')]
+    assert ['站点名称', '孙吴县人民政府', ''] in rows
+    with demo.root() as root:
+        assert root['sunwu'].settings['site_title'] == '孙吴县人民政府'
+        assert root['sunwu'].settings.get('contact', {}).get('hours') != '周一至周五 8:30—17:00'
+    again = page.forms['settings-form']
+    assert again['contact-hours'].value == '周一至周五 8:30—17:00'
+    again['site_title'] = '孙吴县人民政府'       # keeps theirs and adds mine
+    assert again.submit().status_int == 302
+    with demo.root() as root:
+        settings = root['sunwu'].settings
+        assert settings['site_title'] == '孙吴县人民政府'
+        assert settings['contact']['hours'] == '周一至周五 8:30—17:00'

@@ -44,6 +44,7 @@ def search(app, scope):
             for q in QUERIES]
 
 
+@pytest.mark.slow
 def test_a_county_round_trips_into_an_empty_database(full_demo_site, tmp_path):
     out = str(tmp_path / 'sunwu.zip')
     with full_demo_site.root() as root:

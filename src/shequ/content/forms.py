@@ -76,8 +76,7 @@ class FormView:
     buttons = (('save', _('Save')),)
     use_ajax = False
     scripts = ()        # asset specs of a form's own scripts (`<script src>`, no inline code)
-    conflict_rows = None        # set when a save came from a stale form (409)
-    conflict_message = None
+    conflict_info = None    # {'message', 'rows'} when a save came from a stale form (409)
 
     def __init__(self, context, request):
         self.context = context
@@ -112,7 +111,7 @@ class FormView:
         resources = form.get_widget_resources()
         allow_inline_attributes(self.request, DEFORM_HANDLERS, DEFORM_STYLES)
         rendered = nonce_inline(self.request, rendered or form.render(self.appstruct()))
-        return {'form': rendered, 'view': self,
+        return {'form': rendered, 'view': self, 'conflict': self.conflict_info,
                 'js': resources['js'], 'css': resources['css']}
 
     def __call__(self):
@@ -137,8 +136,8 @@ class FormView:
         """409: what is stored now beside what was typed; the form keeps what was typed
         and now carries the current version, so saving again is an explicit overwrite."""
         self.request.response.status = 409
-        self.conflict_rows = differences(form.schema, self.appstruct(), appstruct)
-        self.conflict_message = CONFLICT_MESSAGE
+        self.conflict_info = {'message': CONFLICT_MESSAGE,
+                              'rows': differences(form.schema, self.appstruct(), appstruct)}
         # render from what was posted (as a failed validation does), not from the
         # appstruct: uploads and sequences round-trip only as their cstruct
         form.cstruct = dict(form.cstruct, **{VERSION_FIELD: current})
