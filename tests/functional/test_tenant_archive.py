@@ -172,6 +172,8 @@ BAD = {
                        '不支持的导出格式版本'),
     'forbidden class': (lambda src, dst: _evil(src, dst, 'os:system'), '不允许的类型'),
     'unknown class': (lambda src, dst: _evil(src, dst, 'shequ.tree:Nothing'), '不存在'),
+    'imported name': (lambda src, dst: _evil(src, dst, 'shequ.tree:re.Pattern'), '不允许的类型'),
+    'not stored': (lambda src, dst: _evil(src, dst, 'shequ.cli.archive:Exporter'), '不允许的类型'),
 }
 
 

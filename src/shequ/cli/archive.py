@@ -68,13 +68,16 @@ def _resolve(name):
     if not isinstance(name, str) or ':' not in name or not _allowed(name):
         raise ArchiveError('归档中有不允许的类型: %r' % (name,))
     module, qualname = name.split(':', 1)
+    if any(not part or part.startswith('_') for part in qualname.split('.')):
+        raise ArchiveError('归档中有不允许的类型: %s' % name)
     try:
         obj = importlib.import_module(module)
         for part in qualname.split('.'):
             obj = getattr(obj, part)
     except (ImportError, AttributeError):
         raise ArchiveError('归档中的类型在本系统中不存在: %s' % name)
-    if not isinstance(obj, type):
+    # a class defined in an allowed module, not something it merely imports
+    if not isinstance(obj, type) or not _allowed('%s:' % obj.__module__):
         raise ArchiveError('归档中有不允许的类型: %s' % name)
     return obj
 
@@ -297,6 +300,8 @@ class Importer:
         try:
             for oid, name, _state in self.records:
                 cls = _resolve(name)
+                if not issubclass(cls, (Persistent, Blob)):     # records are stored objects
+                    raise ArchiveError('归档中有不允许的类型: %s' % name)
                 if oid in self.objects or not isinstance(oid, int):
                     raise ArchiveError('对象编号重复或无效: %r' % (oid,))
                 if cls is Blob:
