@@ -239,3 +239,31 @@ def test_an_import_under_another_parent_in_the_same_database(demo, archive):
     with demo.root() as root:
         assert root['sunwu']['qingxi'].title != '复制的街道'
 
+
+
+def test_the_commands_export_and_import_within_one_database(tmp_path):
+    folder = tmp_path / 'db'
+    folder.mkdir()
+    ini = write_ini(folder, **SITE_LAYOUT)
+    site = Site(folder)
+    site.load(os.path.join(os.path.dirname(__file__), '..', 'data', 'base-tree.yaml'))
+    site.close()
+    out = str(tmp_path / 'qingxi.zip')
+    res = subprocess.run([SHEQU, 'export', ini, '/sunwu/qingxi', out], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert '已导出 /sunwu/qingxi' in res.stdout
+    res = subprocess.run([SHEQU, 'export', ini, '/sunwu/nowhere', out + '.2'],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and '找不到单位' in res.stderr
+    res = subprocess.run([SHEQU, 'import', ini, out, '/sunwu', '--name', 'qingxi-b'],
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    site = Site(folder)
+    try:
+        assert site.app.get('/sunwu/qingxi-b/xingfu/').status_int == 200
+        found = site.app.get('/sunwu/@@search.json', params={'q': '老旧小区改造'}).json['results']
+        paths = {r['path'] for r in found}
+        assert any(p.startswith('/sunwu/qingxi-b/') for p in paths), paths
+    finally:
+        site.close()

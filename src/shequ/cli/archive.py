@@ -39,7 +39,6 @@ from ZODB.blob import Blob
 from ..clock import utcnow
 from ..content import Content
 from ..tree import LEVEL, Tenant, tenant_path
-from . import app_env, command, progress
 
 FORMAT = 'shequ-tenant-export'
 VERSION = 1
@@ -201,8 +200,35 @@ def export_tenant(tenant, out, progress=None):
 
 # --- import ---
 
+class Blobs:
+    """The blob members of a verified archive, read one at a time (never all in memory)."""
+
+    def __init__(self, path, names):
+        self.path = path
+        self.names = frozenset(names)
+
+    def copy(self, name, dst):
+        """Copy the member `name` into the open file `dst`."""
+        if name not in self.names:
+            raise ArchiveError('缺少文件 %s' % name)
+        with zipfile.ZipFile(self.path) as archive, archive.open(name) as src:
+            for chunk in iter(lambda: src.read(CHUNK), b''):
+                dst.write(chunk)
+
+
+def _digest(archive, name):
+    digest = hashlib.sha256()
+    with archive.open(name) as src:
+        for chunk in iter(lambda: src.read(CHUNK), b''):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def read_archive(path):
-    """The manifest and records of a verified archive; ArchiveError if damaged or foreign."""
+    """(manifest, records, blobs) of a verified archive; ArchiveError if damaged or foreign.
+
+    Every member is checked against the manifest's checksum before anything is built.
+    """
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -222,15 +248,11 @@ def read_archive(path):
                                % (manifest.get('version'), VERSION))
         files = manifest.get('files')
         members = set(archive.namelist()) - {'manifest.json'}
-        if not isinstance(files, dict) or set(files) != members:
+        if not isinstance(files, dict) or set(files) != members or 'objects.json' not in files:
             raise ArchiveError('归档内容与清单不符 (文件缺失或多余)')
-        blobs = {}
         for name, expected in files.items():
-            data = archive.read(name)
-            if hashlib.sha256(data).hexdigest() != expected:
+            if _digest(archive, name) != expected:
                 raise ArchiveError('校验和不符: %s 已损坏' % name)
-            if name.startswith('blobs/'):
-                blobs[name] = data
         records = json.loads(archive.read('objects.json').decode('utf-8'))
     except ArchiveError:
         raise
@@ -241,7 +263,7 @@ def read_archive(path):
         archive.close()
     if not isinstance(records, list) or not records:
         raise ArchiveError('归档中没有数据')
-    return manifest, records, blobs
+    return manifest, records, Blobs(path, (n for n in files if n.startswith('blobs/')))
 
 
 class Importer:
@@ -306,11 +328,8 @@ class Importer:
                     raise ArchiveError('对象编号重复或无效: %r' % (oid,))
                 if cls is Blob:
                     blob = Blob()
-                    data = self.blobs.get('blobs/%d' % oid)
-                    if data is None:
-                        raise ArchiveError('缺少文件 blobs/%d' % oid)
                     with blob.open('w') as f:
-                        f.write(data)
+                        self.blobs.copy('blobs/%d' % oid, f)
                     self.objects[oid] = blob
                 else:
                     self.objects[oid] = cls.__new__(cls)
@@ -321,7 +340,8 @@ class Importer:
                     self.objects[oid].__setstate__(self.decode(state))
         except ArchiveError:
             raise
-        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+        except (TypeError, ValueError, AttributeError, KeyError, zipfile.BadZipFile,
+                OSError) as exc:
             raise ArchiveError('归档数据无效 (%s: %s)' % (type(exc).__name__, str(exc)[:200]))
         tenant = self.objects[self.records[0][0]]
         if not isinstance(tenant, Tenant):
@@ -349,81 +369,3 @@ def import_tenant(parent, manifest, records, blobs, name=None, registry=None, pr
     tenant.__parent__ = None
     add(parent, name, tenant, registry)
     return tenant
-
-
-# --- the commands ---
-
-def _export_arguments(sub):
-    sub.add_argument('config_uri', help='配置文件，如 production.ini')
-    sub.add_argument('tenant', help='单位路径，如 /sunwu/qingxi')
-    sub.add_argument('out', help='导出的归档文件 (.zip)')
-
-
-def _import_arguments(sub):
-    sub.add_argument('config_uri', help='配置文件，如 production.ini')
-    sub.add_argument('archive', help='shequ export 导出的归档文件')
-    sub.add_argument('parent', help='放在哪个单位之下，如 /heihe（/ 为平台根）')
-    sub.add_argument('--name', help='新单位的名称 (slug)，默认沿用导出时的名称')
-
-
-def _node(root, path):
-    from pyramid.traversal import find_resource
-    try:
-        return find_resource(root, path)
-    except (KeyError, ValueError):
-        return None
-
-
-@command('export', '把一个单位及其下全部内容导出为可移植的归档 (zip)')
-def cmd_export(args, parser):
-    import sys
-    with app_env(args.config_uri) as (registry, root, tm):
-        tenant = _node(root, args.tenant)
-        if not isinstance(tenant, Tenant):
-            tm.abort()
-            print('找不到单位: %s' % args.tenant, file=sys.stderr)
-            return 2
-        try:
-            with progress(0, '导出') as bar:
-                manifest = export_tenant(tenant, args.out, bar)
-        except ArchiveError as exc:
-            tm.abort()
-            print('导出失败: %s' % exc, file=sys.stderr)
-            return 2
-        tm.abort()
-    counts = manifest['counts']
-    print('已导出 %s: %d 个单位，%d 项内容，%d 个文件 → %s' % (
-        manifest['source'], counts['tenants'], counts['items'], counts['blobs'], args.out))
-    return 0
-
-
-@command('import', '把 shequ export 导出的单位导入到另一个上级单位或另一个数据库')
-def cmd_import(args, parser):
-    import sys
-    from . import catch_up_index
-    with app_env(args.config_uri) as (registry, root, tm):
-        parent = _node(root, args.parent)
-        try:
-            if parent is None or not (parent is root or isinstance(parent, Tenant)):
-                raise ArchiveError('找不到上级单位: %s' % args.parent)
-            manifest, records, blobs = read_archive(args.archive)
-            with progress(len(records), '导入') as bar:
-                tenant = import_tenant(parent, manifest, records, blobs, args.name,
-                                       registry, bar)
-            path = tenant_path(tenant)
-        except Exception as exc:            # nothing is written, whatever went wrong
-            tm.abort()
-            message = str(exc) if isinstance(exc, ArchiveError) else '%s: %s' % (
-                type(exc).__name__, str(exc)[:300])
-            print('导入失败，未写入任何内容: %s' % message, file=sys.stderr)
-            return 2
-        tm.commit()
-        counts = manifest['counts']
-        print('已导入 %s → %s: %d 个单位，%d 项内容，%d 个文件。' % (
-            manifest['source'], path, counts['tenants'], counts['items'], counts['blobs']))
-        catch_up_index(registry, root)
-    return 0
-
-
-cmd_export.arguments = _export_arguments
-cmd_import.arguments = _import_arguments
