@@ -20,8 +20,8 @@ exist in the target database grants nothing until `shequ user add` creates that 
 and version), every checksum and that every member is listed, before it builds anything.
 It instantiates only classes of shequ, persistent, BTrees and ZODB.blob — never what an
 archive names beyond them — and calls no code but their `__setstate__`, so an archive is
-data, not a pickle. The tenant is added through `tree.ops.add`, so the audit log, the
-search journal and the host names follow; any problem aborts the one transaction and
+data, not a pickle. The tenant is added through `tree.ops.add`, so the search journal
+and the host names follow; any problem aborts the one transaction and
 nothing is written.
 """
 import base64
