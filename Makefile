@@ -18,7 +18,7 @@ test: server-deps install catalog browser-deps
 	SHEQU_REQUIRE_BROWSER=1 SHEQU_REQUIRE_POSTGRES=1 $(BIN)/pytest -n 2 -q
 
 test-fast: install catalog
-	$(BIN)/pytest -n 2 -q -m "not browser"
+	$(BIN)/pytest -n 2 -q -m "not browser and not slow"
 
 test-browser: install catalog browser-deps
 	SHEQU_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser

@@ -44,6 +44,7 @@ testing = [
     'cairosvg>=2.7,<3',
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
     'chinese-calendar>=1.11,<2',           # cross-checks config/holidays.yaml
+    'hypothesis>=6.100,<7',               # property-based fuzz tests of forms and JSON
 ]
 
 # several app servers on one database (production.ini, README "Deployment"): ZEO for a

@@ -1,2 +1,2 @@
 """Import the modules that register further `shequ` subcommands."""
-from . import backup, requests, roster, search, settings, users, volunteers  # noqa: F401
+from . import backup, requests, roster, search, settings, transfer, users, volunteers  # noqa: F401

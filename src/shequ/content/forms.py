@@ -10,6 +10,8 @@ from pyramid.threadlocal import get_current_request
 from ..clock import CHINA_TZ, local
 from ..i18n import _
 from ..security.headers import allow_inline_attributes, nonce_inline
+from .versions import CONFLICT_MESSAGE, FIELD as VERSION_FIELD, differences, is_stale, \
+    version_node
 
 
 # the inline attributes of deform's templates (sequence.pt, sequence_item.pt), which the
@@ -74,14 +76,22 @@ class FormView:
     buttons = (('save', _('Save')),)
     use_ajax = False
     scripts = ()        # asset specs of a form's own scripts (`<script src>`, no inline code)
+    conflict_info = None    # {'message', 'rows'} when a save came from a stale form (409)
 
     def __init__(self, context, request):
         self.context = context
         self.request = request
 
+    def current_version(self):
+        """The version of what the form edits (`content.versions`); None: not checked."""
+        return None
+
     def make_schema(self):
         schema = self.schema_factory()
         schema.add(csrf_node(self.request))
+        current = self.current_version()
+        if current is not None:
+            schema.add(version_node(current))
         return schema.bind(request=self.request, context=self.context)
 
     def make_form(self):
@@ -101,7 +111,7 @@ class FormView:
         resources = form.get_widget_resources()
         allow_inline_attributes(self.request, DEFORM_HANDLERS, DEFORM_STYLES)
         rendered = nonce_inline(self.request, rendered or form.render(self.appstruct()))
-        return {'form': rendered, 'view': self,
+        return {'form': rendered, 'view': self, 'conflict': self.conflict_info,
                 'js': resources['js'], 'css': resources['css']}
 
     def __call__(self):
@@ -115,5 +125,20 @@ class FormView:
                         self.request.response.status = 400
                         return self.show(form, failure.render())
                     appstruct.pop('csrf_token', None)
+                    posted = appstruct.pop(VERSION_FIELD, None)
+                    current = self.current_version()
+                    if current is not None and is_stale(posted, current):
+                        return self.conflict(form, appstruct, current)
                     return getattr(self, name + '_success')(appstruct)
         return self.show(form)
+
+    def conflict(self, form, appstruct, current):
+        """409: what is stored now beside what was typed; the form keeps what was typed
+        and now carries the current version, so saving again is an explicit overwrite."""
+        self.request.response.status = 409
+        self.conflict_info = {'message': CONFLICT_MESSAGE,
+                              'rows': differences(form.schema, self.appstruct(), appstruct)}
+        # render from what was posted (as a failed validation does), not from the
+        # appstruct: uploads and sequences round-trip only as their cstruct
+        form.cstruct = dict(form.cstruct, **{VERSION_FIELD: current})
+        return self.show(form, form.render())

@@ -32,18 +32,18 @@ def edit_needs_review(item, request):
             and not request.has_permission('publish', item))
 
 
-def _plain(value):
+def plain(value):
     """A value compared by content: lists and tuples alike, mappings by their items."""
     if isinstance(value, (list, tuple)):
-        return tuple(_plain(v) for v in value)
+        return tuple(plain(v) for v in value)
     if isinstance(value, dict):
-        return tuple(sorted((k, _plain(v)) for k, v in value.items()))
+        return tuple(sorted((k, plain(v)) for k, v in value.items()))
     return value
 
 
 def propose(item, request, fields):
     """Keep `fields` as the pending edit of `item` (replacing an earlier one)."""
-    changed = {k: v for k, v in fields.items() if _plain(getattr(item, k, None)) != _plain(v)}
+    changed = {k: v for k, v in fields.items() if plain(getattr(item, k, None)) != plain(v)}
     pending = None
     if changed:
         user = request.identity
@@ -80,16 +80,16 @@ def reject(item, request):
     return True
 
 
-def _shown(value):
+def shown(value):
     """A field value as plain text for the comparison table."""
     if value is None or value is colander.null:
         return ''
     if isinstance(value, str):
         return html_to_text(value) if '<' in value else value
     if isinstance(value, (list, tuple)):
-        return '\n'.join(_shown(v) for v in value)
+        return '\n'.join(shown(v) for v in value)
     if isinstance(value, dict):
-        return '；'.join('%s' % _shown(v) for v in value.values() if v)
+        return '；'.join('%s' % shown(v) for v in value.values() if v)
     if hasattr(value, 'filename'):
         return value.filename
     if hasattr(value, 'strftime'):
@@ -111,8 +111,8 @@ def comparison(item, request):
     titles.update(publish_at=_('Publish at'), expire_at=_('Expires at'))
     rows = []
     for name, value in pending['fields'].items():
-        rows.append({'label': titles.get(name, name), 'old': _shown(getattr(item, name, None)),
-                     'new': _shown(value)})
+        rows.append({'label': titles.get(name, name), 'old': shown(getattr(item, name, None)),
+                     'new': shown(value)})
     return rows
 
 

@@ -12,6 +12,7 @@ from .forms import FormView, datetime_node
 from .listing import Page, page_number, visible_items
 from .naming import unique_name
 from ..tree.ops import add, remove
+from .versions import version_of
 from .review import edit, edit_needs_review, pending_edit, review_form_note
 from .workflow import (STATE_LABELS, WorkflowError, available_transitions, requires_review,
                        transition)
@@ -114,6 +115,9 @@ class EditView(FormView):
             raise HTTPNotFound()
         self.title = _('Edit')
         self.note = review_form_note(context, request)
+
+    def current_version(self):
+        return version_of(self.context)
 
     def schema_factory(self):
         return with_times(self.ctype.schema(validator=_validate_times))

@@ -9,6 +9,7 @@ from pyramid.response import Response
 from pyramid.view import view_config
 
 from ..content.forms import FormView
+from ..content.versions import digest_of
 from ..content.spreadsheet import XLSX_TYPE
 from ..i18n import _, flash
 from ..tree import Section
@@ -60,6 +61,10 @@ class ShiftForm(FormView):
 
     def schema_factory(self):
         return ShiftSchema()
+
+    def current_version(self):
+        """A shift is a dict inside its day: its version is a digest of its fields."""
+        return digest_of(self.shift) if self.shift is not None else None
 
     def appstruct(self):
         if self.shift is not None:

@@ -18,6 +18,8 @@ from ..tree.hosts import host_owner
 from ..tree.ops import modify
 from ..tree.settings import (CONTACT_KEYS, FLAT_KEYS, NOT_INHERITED, PUBLICITY_DAYS_DEFAULT,
                              SettingsSchema, get_flat, split_list, to_nested)
+from ..content.versions import (CONFLICT_MESSAGE, FIELD as VERSION_FIELD, digest_of,
+                                is_stale, version_of)
 from .themes import get_themes
 from .views import effective_emblem, emblem_problem, make_emblem
 
@@ -168,6 +170,26 @@ class SettingsView:
         return [{'name': s.__name__, 'label': self.t(s.title), 'shown': s.__name__ in shown,
                  'order': order.get(s.__name__, '')} for s in self.sections]
 
+    def version(self):
+        """What the form was opened on: the tenant's own settings and emblem."""
+        return digest_of((dict(self.context.settings),
+                          version_of(getattr(self.context, 'emblem', None))))
+
+    def conflict(self, posted):
+        """409: another save since the form was opened; both versions, key by key."""
+        rows = []
+        for key in FLAT_KEYS:
+            stored = self.form_value(key, self.own(key))
+            typed = posted.get(key, '')
+            if key == 'sections':
+                continue        # a table of its own, shown as posted below
+            if stored.strip() != typed.strip():
+                rows.append({'label': LABELS[key], 'theirs': stored, 'yours': typed})
+        self.request.response.status = 409
+        values = self.render(posted)
+        values['conflict'] = {'message': CONFLICT_MESSAGE, 'rows': rows}
+        return values
+
     def render(self, posted=None, errors=None, emblem_error=None):
         groups = self.fields(posted, errors)
         if emblem_error:
@@ -181,7 +203,8 @@ class SettingsView:
         return {'groups': groups, 'section_rows': self.section_rows(posted),
                 'custom_sections': custom_sections, 'themes': self.themes.choices(),
                 'has_errors': bool(errors or emblem_error),
-                'current_emblem': emblem is not None}
+                'current_emblem': emblem is not None, 'version': self.version(),
+                'conflict': None}
 
     # --- reading the form ---
 
@@ -239,6 +262,8 @@ class SettingsView:
             return self.reset(reset)
         posted = {key: post.get(field_name(key), '') for key in FLAT_KEYS}
         posted = _Posted(post, posted)
+        if is_stale(post.get(VERSION_FIELD), self.version()):
+            return self.conflict(posted)
         errors = {}
         try:
             settings = SettingsSchema().deserialize(self.cstruct(post))

@@ -6,6 +6,7 @@ from pyramid.httpexceptions import HTTPForbidden, HTTPFound
 from pyramid.view import view_config
 
 from ..content.forms import FormView
+from ..content.versions import version_of
 from ..i18n import _, flash
 from ..security.roles import grant, revoke
 from ..tree import Section, find_tenant
@@ -54,6 +55,9 @@ class VolunteerEditView(FormView):
         schema = super().make_schema()
         return schema.bind(request=self.request, context=self.context,
                            teams=teams_of(self.context.section))
+
+    def current_version(self):
+        return version_of(self.context.volunteer)
 
     def appstruct(self):
         v = self.context.volunteer
