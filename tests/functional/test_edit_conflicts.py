@@ -129,3 +129,26 @@ def test_a_stale_settings_form_is_refused_with_both_versions(demo):
         settings = root['sunwu'].settings
         assert settings['site_title'] == '孙吴县人民政府'
         assert settings['contact']['hours'] == '周一至周五 8:30—17:00'
+
+
+def test_a_conflict_on_every_retry_answers_503_and_stores_nothing(demo, monkeypatch):
+    """pyramid_retry retries a ConflictError; when every attempt meets one the visitor gets
+    the plain 'busy' page (503, Retry-After), never a 500."""
+    from ZODB.POSException import ConflictError
+    from shequ.content import review
+    zhang, _li = _two_staff(demo)
+    form = zhang.get(ITEM + '/@@edit').forms['deform']
+    calls = []
+
+    def always_conflicting(*args, **kw):
+        calls.append(1)
+        raise ConflictError('another writer, every time')
+
+    monkeypatch.setattr(review, 'modify', always_conflicting)
+    form['title'] = '低保（不会保存）'
+    page = form.submit('save', status=503)
+    assert page.headers['Retry-After'] == '1'
+    assert '系统繁忙' in page.text and '没有保存' in page.text
+    assert len(calls) == 3                      # tests/sitekit.py: retry.attempts = 3
+    with demo.root() as root:
+        assert find(root, ITEM).title != '低保（不会保存）'

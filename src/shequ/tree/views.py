@@ -4,6 +4,7 @@ import logging
 from pyramid.exceptions import BadCSRFToken
 from pyramid.httpexceptions import HTTPBadRequest
 from pyramid.view import exception_view_config, notfound_view_config, view_config
+from ZODB.POSException import ConflictError
 
 from ..i18n import _
 from . import Root
@@ -70,6 +71,19 @@ def undecodable_view(exc, request):
 def bad_request_view(exc, request):
     """Any other refused request, in plain Chinese."""
     request.response.status = 400
+    return {}
+
+
+@exception_view_config(ConflictError, renderer='templates/busy.pt', last_retry_attempt=True)
+def busy_view(exc, request):
+    """Every retry of a write met another writer's change: 503, never a 500.
+
+    Earlier attempts are retried by pyramid_retry (the predicate keeps this view out of
+    them); a save from a stale form answers 409 in its own view before this can happen.
+    """
+    request.response.status = 503
+    request.response.headers['Retry-After'] = '1'
+    log.warning('conflict on every attempt for %s', request.path_url)
     return {}
 
 
