@@ -13,8 +13,8 @@ import statistics
 import sys
 import tempfile
 import time
-from types import SimpleNamespace
 
+from pyramid.registry import Registry
 from whoosh import index as whoosh_index
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -90,7 +90,7 @@ def bench_whoosh(folder, docs, tenants, rounds):
     rate = len(docs) / (time.perf_counter() - start)
     service = SearchService({'shequ.index_dir': folder,
                              'shequ.synonyms_file': os.path.join(HERE, 'config', 'synonyms.txt')},
-                            SimpleNamespace(content=None))
+                            Registry('bench'))
     community = tenants[17]
     scopes = {'county': Scope(counties=['bench'], path='/bench'),
               'community': Scope(counties=['bench'], path=community,
