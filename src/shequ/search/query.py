@@ -256,13 +256,26 @@ def not_yet_or_no_longer(now):
                NumericRange('expire_at', None, now)])
 
 
-def scope_filter(scope, above):
-    """Items of the tenant at path `scope` and below, plus standards owned above it."""
+def scope_filter(scope, above, below_types=(), level=None):
+    """Items of the tenant at path `scope` and below, standards owned above it, and the
+    items of kinds that apply below (`below_types`: notices, documents …) owned above it.
+
+    `level` narrows to 'here' (the tenant's own and inherited standards) or 'above' (what
+    the tenants above issued for everyone below them). Siblings never match: their items
+    carry neither the scope's path among their `tenants` nor an owner above it.
+    """
     own = Term('tenants', scope)
-    if not above:
+    owners = Or([Term('owner', p) for p in above]) if above else None
+    issued = (And([Or([Term('type', t) for t in sorted(below_types)]), owners])
+              if owners is not None and below_types else None)
+    if level == 'above':
+        return issued if issued is not None else NullQuery
+    if owners is None:
         return own
-    inherited = And([Term('standard', True), Or([Term('owner', p) for p in above])])
-    return Or([own, inherited])
+    parts = [own, And([Term('standard', True), owners])]
+    if issued is not None and level != 'here':
+        parts.append(issued)
+    return Or(parts)
 
 
 def hidden_mask(hidden):
