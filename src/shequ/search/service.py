@@ -15,6 +15,7 @@ from whoosh.query import And, ConstantScoreQuery, Every, Not, NullQuery, Or, Ter
 
 from ..content import get_content_registry
 from .indexer import Indexer
+from .suggest import Prefixes
 from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
 from .synonyms import synonyms_for
 from .usage import UsageCounter
@@ -109,6 +110,7 @@ class SearchService:
         self._filters = {}
         self._facet_arrays = {}
         self._moments = {}
+        self._prefixes = {}
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -355,6 +357,48 @@ class SearchService:
         hits = self.usage.counts(h.path for h in found)
         found.sort(key=lambda h: (-hits.get(h.path, 0), not h.standard, h.title))
         return found[:limit]
+
+    # --- suggestions ---------------------------------------------------------------------
+
+    def prefixes(self, county, searcher):
+        """The title prefixes of a county index, rebuilt when the index changes."""
+        key = self.reader_key(county, searcher.reader())
+        found = self._prefixes.get(county)
+        if found is None or found[0] != key:
+            found = self._prefixes[county] = (key, Prefixes(searcher.reader()))
+        return found[1]
+
+    def suggest(self, typed, scope, public=True, limit=8, now=None):
+        """Up to `limit` Hits (without score or snippet) whose title starts like `typed`."""
+        now = int(now if now is not None else time.time())
+        out = []
+        for county in scope.counties:
+            searcher = self.searcher(county)
+            if searcher is None:
+                continue
+            try:
+                prefixes = self.prefixes(county, searcher)
+                parts = [Term('state', 'published')] if public else []
+                if scope.path.count('/') > 1:
+                    parts.append(scope_filter(scope.path, scope.above, scope.below_types))
+                allowed = self._docset(county, searcher, parts)
+                hidden = self._restricted(county, searcher, scope, public, now) or ()
+                for docs in prefixes.suggest(
+                        typed, lambda d: (allowed is None or d in allowed) and d not in hidden,
+                        limit):
+                    # the copy nearest the scope: its own, then below it, then above
+                    doc = min(docs, key=lambda d: (prefixes.docs[d][3] != scope.path,
+                                                   not prefixes.docs[d][2].startswith(
+                                                       scope.path.rstrip('/') + '/')))
+                    title, type_name, path, owner, section, slug, standard = prefixes.docs[doc]
+                    out.append(Hit(path=path, title=title, type=type_name, category='',
+                                   owner=owner, section=section, slug=slug, standard=standard,
+                                   score=0.0, snippet='',
+                                   from_above=scope.issued_above(owner, standard)))
+            except Exception:
+                log.exception('suggestions in %s failed', county)
+                self._local.searchers.pop(county, None)
+        return out[:limit]
 
     @staticmethod
     def _moments_of(reader):

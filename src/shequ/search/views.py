@@ -17,6 +17,7 @@ from .subscribers import get_search
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
 
 PAGE_SIZE = 10
+MAX_SUGGEST_CHARS = 30
 MAX_LIMIT = 50
 
 
@@ -151,6 +152,18 @@ class SearchViews:
                 'facets': self.facets(results), 'suggestion': results.suggestion,
                 'popular': [self.describe(h, scope) for h in popular],
                 'complete': not results.unavailable}
+
+    @view_config(context=Root, name='suggest.json', renderer='json')
+    @view_config(context=Tenant, name='suggest.json', renderer='json')
+    def suggest(self):
+        """Up to 8 titles for what is typed so far (hanzi, pinyin or initials)."""
+        scope = make_scope(self.context, self.request.registry)
+        hits = self.search.suggest(self.q[:MAX_SUGGEST_CHARS], scope,
+                                   public=public_only(self.request, self.context))
+        return {'query': self.q,
+                'suggestions': [{'title': h.title, 'url': self.url(h, scope), 'type': h.type,
+                                 'tenant': self.tenant_title(h.owner), 'path': h.path,
+                                 'from_above': h.from_above} for h in hits]}
 
     @view_config(context=Root, name='search', renderer='templates/search.pt')
     @view_config(context=Tenant, name='search', renderer='templates/search.pt')
