@@ -79,10 +79,13 @@ class SearchViews:
                         'owner': request.params.get('tenant') or None}
         self.level = request.params.get('level') or None
 
-    def run(self, limit, offset):
+    def catch_up(self):
         if self.search.inline and self.search.indexer.behind(self.request.root):
             # development mode: catch up on changes no commit hook has applied yet
             self.search.indexer.apply_db(self.request.root._p_jar.db())
+
+    def run(self, limit, offset):
+        self.catch_up()
         scope = make_scope(self.context, self.request.registry, self.level)
         public = public_only(self.request, self.context)
         results = self.search.search(self.q, scope, self.filters, public=public,
@@ -157,6 +160,7 @@ class SearchViews:
     @view_config(context=Tenant, name='suggest.json', renderer='json')
     def suggest(self):
         """Up to 8 titles for what is typed so far (hanzi, pinyin or initials)."""
+        self.catch_up()
         scope = make_scope(self.context, self.request.registry)
         hits = self.search.suggest(self.q[:MAX_SUGGEST_CHARS], scope,
                                    public=public_only(self.request, self.context))
