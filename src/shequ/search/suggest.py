@@ -8,6 +8,7 @@ visitor may see is checked afterwards against the cached filter sets of the sear
 """
 import bisect
 import re
+from functools import lru_cache
 
 from .analysis import fold, has_cjk, segment, syllables
 
@@ -18,8 +19,12 @@ KIND_ORDER = {'service': 0, 'notice': 1, 'document': 1}
 CJK_RE = re.compile(r'[\u3400-\u9fff]')
 
 
+@lru_cache(maxsize=100000)
 def title_keys(title):
-    """(key, how) pairs of a title: its start (0) and the start of its next words (1)."""
+    """(key, how) pairs of a title: its start (0) and the start of its next words (1).
+
+    Cached: an index state's prefix list is rebuilt after every change, mostly of the same
+    titles."""
     words = [w for _pos, w, _s, _e in _main_words(title)]
     keys = []
     for n, word in enumerate(words[:WORD_STARTS]):
@@ -34,7 +39,7 @@ def title_keys(title):
         keys.append(('h:' + hanzi, how))
         keys.append(('p:' + ''.join(sounds), how))
         keys.append(('i:' + ''.join(s[0] for s in sounds if s), how))
-    return keys
+    return tuple(keys)
 
 
 def _main_words(text):
