@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.join(HERE, 'src'))
 
 from shequ.search.analysis import words  # noqa: E402
 from shequ.search.schema import make_schema  # noqa: E402
-from shequ.search.service import Scope, SearchService  # noqa: E402
+from shequ.search.results import Scope  # noqa: E402
+from shequ.search.service import SearchService  # noqa: E402
 
 SERVICES = [
     ('最低生活保障审核确认', '社会救助'), ('特困人员认定', '社会救助'), ('临时救助申请', '社会救助'),

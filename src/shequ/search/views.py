@@ -12,7 +12,7 @@ from ..security.audit import record
 from ..security.throttle import client_address
 from ..tree import (Root, Tenant, ancestor_paths, find_county, lineage_tenants, path_url,
                     tenant_path)
-from .service import Scope
+from .results import Scope
 from .subscribers import get_search
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
 
