@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import rjieba
 from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Term
 
-from .analysis import bigrams, fold, full_pinyin, has_cjk, initials, split_pinyin, syllables, words
+from .analysis import bigrams, fold, full_pinyin, has_cjk, initials, split_pinyin, words
 
 MAX_QUERY = 60
 MAX_EQUIVALENTS = 8
@@ -176,8 +176,12 @@ def _substring(text, boost):
     return And([Term('grams', g) for g in grams], boost=boost / len(grams))
 
 
-def reading_clauses(text, weight, known=frozenset()):
-    """Clauses for one Chinese reading of the query (`known`: words titles already use)."""
+def reading_clauses(text, weight):
+    """Clauses for one Chinese reading of the query.
+
+    Homophones are left to the lexicon's correction (a reading of its own): a sound phrase
+    per word here cost a quarter of matcher construction and found nothing more over the
+    two quality sets (bench/search_quality.py)."""
     tokens = list(dict.fromkeys(words(text)))
     content = [t for t in tokens if t not in STOPWORDS] or tokens
     clauses = [_any_field(t) for t in content]
@@ -186,9 +190,6 @@ def reading_clauses(text, weight, known=frozenset()):
         if whole is not None:
             clauses.append(whole)
     clauses.extend(Term('grams', g, boost=0.3) for g in bigrams(text) if g not in STOPWORDS)
-    for token in content:       # a homophone of a title word, when the word itself is unknown
-        if len(token) >= 2 and has_cjk(token) and token not in known:
-            clauses.append(Phrase('py', list(syllables(token)), boost=0.4))
     return Or(clauses, boost=weight) if clauses else None
 
 
@@ -251,7 +252,7 @@ def build(raw, lexicon, synonyms, reader=None):
             suggestion = reading
     seen = set()
     for reading, weight in list(readings):
-        clause = reading_clauses(reading, weight, lexicon.words if lexicon else frozenset())
+        clause = reading_clauses(reading, weight)
         if clause is not None:
             clauses.append(clause)
         for term, equivalents in synonyms.matches(reading):
