@@ -1,6 +1,6 @@
 """Search benchmark: Whoosh county indexes of 20k and 100k generated documents vs SQLite FTS5.
 
-Prints indexing documents per second and query p50/p95 at county and community scope for
+Prints indexing documents per second, query p50/p95 at county and community scope for
 typical resident queries, then the same figures for SQLite FTS5 (C) over the same
 pre-segmented text, and the ratio. Run: .venv/bin/python bench/search.py [--sizes 20000,100000]
 """
@@ -13,8 +13,8 @@ import statistics
 import sys
 import tempfile
 import time
-from types import SimpleNamespace
 
+from pyramid.registry import Registry
 from whoosh import index as whoosh_index
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.join(HERE, 'src'))
 
 from shequ.search.analysis import words  # noqa: E402
 from shequ.search.schema import make_schema  # noqa: E402
-from shequ.search.service import Scope, SearchService  # noqa: E402
+from shequ.search.results import Scope  # noqa: E402
+from shequ.search.service import SearchService  # noqa: E402
 
 SERVICES = [
     ('最低生活保障审核确认', '社会救助'), ('特困人员认定', '社会救助'), ('临时救助申请', '社会救助'),
@@ -48,6 +49,9 @@ SENTENCES = [
 ]
 QUERIES = ['低保', '老年证', '社保卡丢了', '孩子上户口', '殘疾人證', 'canjirenzheng', 'jzz', '低包',
            '房子漏水找谁', '公积金提取', '新农合', '暖气不热', '结婚登记', '找工作']
+
+
+PREFIXES = ['低', '老年', 'laon', 'lnr', 'canji', 'sbk', 'gongj', '停水', 'fangx', 'j', '医保', 'yib']
 
 
 def generate(n, seed=7):
@@ -90,7 +94,7 @@ def bench_whoosh(folder, docs, tenants, rounds):
     rate = len(docs) / (time.perf_counter() - start)
     service = SearchService({'shequ.index_dir': folder,
                              'shequ.synonyms_file': os.path.join(HERE, 'config', 'synonyms.txt')},
-                            SimpleNamespace(content=None))
+                            Registry('bench'))
     community = tenants[17]
     scopes = {'county': Scope(counties=['bench'], path='/bench'),
               'community': Scope(counties=['bench'], path=community,
@@ -105,6 +109,18 @@ def bench_whoosh(folder, docs, tenants, rounds):
                 service.search(q, scope, limit=10)
                 times.append(time.perf_counter() - t)
         figures[name] = percentiles(times)
+    searcher = service.searcher('bench')
+    start = time.perf_counter()
+    service.prefixes('bench', searcher)
+    figures['prefix build'] = time.perf_counter() - start
+    for name, scope in scopes.items():
+        times = []
+        for _ in range(rounds):
+            for q in PREFIXES:
+                t = time.perf_counter()
+                service.suggest(q, scope)
+                times.append(time.perf_counter() - t)
+        figures['suggest ' + name] = percentiles(times)
     return rate, figures
 
 
@@ -157,6 +173,12 @@ def main():
             (wp50, wp95), (fp50, fp95) = w_fig[scope], f_fig[scope]
             print('  %-9s  whoosh p50 %6.1f ms p95 %6.1f ms   fts5 p50 %5.2f ms p95 %5.2f ms   '
                   'p95 ratio %.0f×' % (scope, wp50, wp95, fp50, fp95, wp95 / max(fp95, 1e-6)))
+        print('  suggest    prefix list built in %.2f s (once per index state)'
+              % w_fig['prefix build'])
+        for scope in ('county', 'community'):
+            p50, p95 = w_fig['suggest ' + scope]
+            print('  suggest %-9s p50 %5.2f ms p95 %5.2f ms (%d prefixes × %d rounds)'
+                  % (scope, p50, p95, len(PREFIXES), args.rounds))
         sys.stdout.flush()
 
 

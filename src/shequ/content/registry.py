@@ -17,6 +17,7 @@ class ContentType:
     add_permission: str = 'add'
     import_key: Optional[str] = None   # key in the tenant-tree file ('services' …)
     import_schema: Optional[Callable] = None  # defaults to `schema`; adds `slug`
+    applies_below: bool = False    # a published item concerns every tenant below its own
     extra: dict = field(default_factory=dict)
 
     def create(self, **fields):

@@ -188,7 +188,8 @@ def includeme(config):
     config.add_section('documents', _('Standard documents'), order=50)
     config.add_content_type(
         'document', Document, document_schema, _('Standard document'), 'documents',
-        add_permission='add', import_key='documents', import_schema=document_import_schema)
+        add_permission='add', import_key='documents', import_schema=document_import_schema,
+        applies_below=True)
     config.add_subscriber(record_published_revision, ObjectAdded)
     config.add_subscriber(record_published_revision, ObjectModified)
     config.add_translation_dirs('shequ.documents:locale')

@@ -76,7 +76,7 @@ def includeme(config):
     config.add_section('notices', _('Notices'), order=20)
     config.add_content_type(
         'notice', Notice, notice_schema, _('Notice'), 'notices', add_permission='add',
-        import_key='notices', import_schema=notice_import_schema,
+        import_key='notices', import_schema=notice_import_schema, applies_below=True,
         extra={'normalise': normalise_import})
     from .feeds import above_panel, below_panel
     config.add_tenant_panel('notices-above', above_panel, 'shequ.notices:templates/panel_above.pt',

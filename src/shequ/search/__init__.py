@@ -14,6 +14,7 @@ def includeme(config):
         config.add_subscriber(subscriber, event)
     config.add_evolution_step(evolve_journal, name='search.append_only_journal')
     config.add_translation_dirs('shequ.search:locale')
+    config.add_static_view('_search', 'shequ.search:static', cache_max_age=3600)
     from .views import staff_panel
     config.add_tenant_panel('search-staff', staff_panel, 'shequ.search:templates/staff_panel.pt',
                             order=1)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import rjieba
 from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Term
 
-from .analysis import bigrams, fold, full_pinyin, has_cjk, initials, split_pinyin, syllables, words
+from .analysis import bigrams, fold, full_pinyin, has_cjk, initials, split_pinyin, words
 
 MAX_QUERY = 60
 MAX_EQUIVALENTS = 8
@@ -24,6 +24,53 @@ STOPWORDS = frozenset('''
 去哪儿 找谁 找 谁 什么 啥 咋 咋办 咋弄 可以 能 能不能 可不可以 需要 需不需要 要不要 办 办理 申请
 手续 流程 怎么弄 哪些 多少 多久 几天 没有 没 不 了解 咨询 想问 知道 应该 该 得 地 着 过 吗 嘛
 '''.split())
+
+
+# the frame of a spoken question: what is asked of whom, not what is needed. Removed from
+# long queries before any reading is built, so the one or two words carrying the need weigh
+# most (我想问问老人证在哪弄需要什么材料 → 老人证)
+FRAMES = sorted(set('''
+我想问问 我想问一下 我想问下 我想问 想问一下 想问问 想问下 请问一下 请问下 请问 问一下 问下 麻烦问下 麻烦问一下
+能不能 可不可以 能否 是不是 有没有 会不会 要不要 需不需要 怎么办理 怎么办 怎么弄 怎么搞 怎么申请 怎么操作
+如何办理 如何申请 如何 怎么 咋办 咋弄 咋整 在哪弄 在哪办 在哪里办 在哪儿办 在哪里弄 在哪里 在哪儿 去哪里办 去哪办 去哪儿办
+到哪里办 到哪办 找谁办 找哪个部门 找谁 需要什么材料 需要哪些材料 要什么材料 要带什么 需要带什么 带什么材料
+需要什么手续 要什么手续 什么手续 什么材料 需要什么 有什么条件 什么条件 什么时候 谁知道 谁能告诉我 帮忙看看
+帮我看看 你好 您好 谢谢 急急急 在线等 我家 我们家 我
+'''.split()), key=len, reverse=True)
+FRAME_RE = re.compile('|'.join(map(re.escape, FRAMES)))
+LONG_QUERY = 6      # frames are stripped from CJK text longer than this
+
+
+def strip_frames(text):
+    """`text` without the frame of a spoken question, if enough of it is left."""
+    if len(text) <= LONG_QUERY:
+        return text
+    left = FRAME_RE.sub(' ', text)
+    runs = re.findall(r'[\u3400-\u9fff]+', left)
+    return ' '.join(runs) if sum(len(r) for r in runs) >= 2 else text
+
+
+SPACED_RE = re.compile(r'[a-z]+(?:[\s\'’]+[a-z]+)+')
+
+
+def join_spaced_pinyin(text):
+    """Syllables typed one by one (`lao nian ren`, `l n r`) joined into one chunk."""
+    def join(match):
+        pieces = re.split(r'[\s\'’]+', match.group())
+        if all(len(p) == 1 for p in pieces) or all(split_pinyin(p) for p in pieces):
+            return ''.join(pieces)
+        return match.group()
+    return SPACED_RE.sub(join, text)
+
+
+def mixed_pinyin(text):
+    """Hanzi and pinyin typed together (`老年zheng`) as pinyin throughout, or None."""
+    runs = re.findall(r'[\u3400-\u9fff]+|[a-z]+', text)
+    if not any(has_cjk(r) for r in runs) or all(has_cjk(r) for r in runs):
+        return None
+    if not all(has_cjk(r) or split_pinyin(r) for r in runs):
+        return None
+    return ''.join(full_pinyin(r) if has_cjk(r) else r for r in runs)
 
 
 @dataclass
@@ -129,8 +176,12 @@ def _substring(text, boost):
     return And([Term('grams', g) for g in grams], boost=boost / len(grams))
 
 
-def reading_clauses(text, weight, known=frozenset()):
-    """Clauses for one Chinese reading of the query (`known`: words titles already use)."""
+def reading_clauses(text, weight):
+    """Clauses for one Chinese reading of the query.
+
+    Homophones are left to the lexicon's correction (a reading of its own): a sound phrase
+    per word here cost a quarter of matcher construction and found nothing more over the
+    two quality sets (bench/search_quality.py)."""
     tokens = list(dict.fromkeys(words(text)))
     content = [t for t in tokens if t not in STOPWORDS] or tokens
     clauses = [_any_field(t) for t in content]
@@ -139,13 +190,10 @@ def reading_clauses(text, weight, known=frozenset()):
         if whole is not None:
             clauses.append(whole)
     clauses.extend(Term('grams', g, boost=0.3) for g in bigrams(text) if g not in STOPWORDS)
-    for token in content:       # a homophone of a title word, when the word itself is unknown
-        if len(token) >= 2 and has_cjk(token) and token not in known:
-            clauses.append(Phrase('py', list(syllables(token)), boost=0.4))
     return Or(clauses, boost=weight) if clauses else None
 
 
-def synonym_clauses(term, weight):
+def synonym_clauses(term, weight, body=False):
     """Clauses for an equivalent of a term the query contains."""
     clauses = []
     whole = _substring(term, 3.0) if has_cjk(term) else Term('pyw', term, boost=2.0)
@@ -155,6 +203,9 @@ def synonym_clauses(term, weight):
     if len(tokens) > 1:    # every word of it in the title or keywords, not necessarily adjacent
         clauses.append(And([Or([Term('title', t), Term('keywords', t)]) for t in tokens],
                            boost=1.0))
+    if body and has_cjk(term):  # a notice's or a rule's text says it in formal words (犬只)
+        whole_words = [t for t in tokens if len(t) >= 2] or ([term] if len(term) >= 2 else [])
+        clauses.extend(Term('body', t, boost=0.5) for t in whole_words[:2])
     return Or(clauses, boost=weight) if clauses else None
 
 
@@ -170,10 +221,10 @@ def ascii_clauses(chunk, guessed):
 
 def build(raw, lexicon, synonyms, reader=None):
     """The Plan for the text a resident typed (`reader` lets it drop near-universal terms)."""
-    text = fold(raw or '').strip()[:MAX_QUERY]
+    text = join_spaced_pinyin(fold(raw or '').strip()[:MAX_QUERY])
     if not text:
         return Plan(NullQuery)
-    cjk = ''.join(re.findall(r'[\u3400-\u9fff]+', text))
+    cjk = strip_frames(''.join(re.findall(r'[\u3400-\u9fff]+', text)))
     chunks = re.findall(r'[a-z0-9]+', text.replace("'", ''))
     clauses, readings = [], []
     suggestion = None
@@ -193,16 +244,22 @@ def build(raw, lexicon, synonyms, reader=None):
             alternatives = {w for part in parts for p in part for w in p[1:]}
             readings.extend((w, 0.5) for w in sorted(alternatives))
             suggestion = suggestion or (cjk + guess if cjk else guess)
+        mixed = mixed_pinyin(text) if lexicon and cjk else None
+        whole = lexicon.transliterate(mixed) if mixed else []
+        if whole:
+            reading = ''.join(p[0] for p in whole)
+            readings.append((reading, 1.0))
+            suggestion = reading
     seen = set()
     for reading, weight in list(readings):
-        clause = reading_clauses(reading, weight, lexicon.words if lexicon else frozenset())
+        clause = reading_clauses(reading, weight)
         if clause is not None:
             clauses.append(clause)
         for term, equivalents in synonyms.matches(reading):
             for other in equivalents[:MAX_EQUIVALENTS]:
                 if other not in seen:
                     seen.add(other)
-                    clause = synonym_clauses(other, 0.8 * weight)
+                    clause = synonym_clauses(other, 0.8 * weight, other in synonyms.heads)
                     if clause is not None:
                         clauses.append(clause)
     query = Or(clauses) if clauses else NullQuery
@@ -256,13 +313,26 @@ def not_yet_or_no_longer(now):
                NumericRange('expire_at', None, now)])
 
 
-def scope_filter(scope, above):
-    """Items of the tenant at path `scope` and below, plus standards owned above it."""
+def scope_filter(scope, above, below_types=(), level=None):
+    """Items of the tenant at path `scope` and below, standards owned above it, and the
+    items of kinds that apply below (`below_types`: notices, documents …) owned above it.
+
+    `level` narrows to 'here' (the tenant's own and inherited standards) or 'above' (what
+    the tenants above issued for everyone below them). Siblings never match: their items
+    carry neither the scope's path among their `tenants` nor an owner above it.
+    """
     own = Term('tenants', scope)
-    if not above:
+    owners = Or([Term('owner', p) for p in above]) if above else None
+    issued = (And([Or([Term('type', t) for t in sorted(below_types)]), owners])
+              if owners is not None and below_types else None)
+    if level == 'above':
+        return issued if issued is not None else NullQuery
+    if owners is None:
         return own
-    inherited = And([Term('standard', True), Or([Term('owner', p) for p in above])])
-    return Or([own, inherited])
+    parts = [own, And([Term('standard', True), owners])]
+    if issued is not None and level != 'here':
+        parts.append(issued)
+    return Or(parts)
 
 
 def hidden_mask(hidden):

@@ -1,20 +1,22 @@
 """The search service of one application: open indexes, searchers, and running a search."""
+import bisect
 import html
 import logging
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 
 from pyramid.settings import asbool
 from whoosh import index as whoosh_index
 from whoosh.highlight import ContextFragmenter, HtmlFormatter
-from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.collectors import FilterCollector
 from whoosh.query import And, ConstantScoreQuery, Every, Not, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
 from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
+from .results import AllDocsCollector, Hit, Results
+from .suggest import Prefixes
 from .synonyms import synonyms_for
 from .usage import UsageCounter
 
@@ -22,57 +24,6 @@ log = logging.getLogger(__name__)
 
 FACETS = ('type', 'category', 'owner')
 SNIPPET_CHARS = 120
-
-
-class AllDocsCollector(TopCollector):
-    """The top hits, also noting every matched document (for facet counts)."""
-
-    def __init__(self, limit):
-        super().__init__(limit=limit, usequality=False)
-        self.seen = []
-
-    def collect(self, sub_docnum):
-        self.seen.append(self.offset + sub_docnum)
-        return super().collect(sub_docnum)
-
-
-@dataclass
-class Hit:
-    """One result: the stored fields the views need, its score and a highlighted snippet."""
-
-    path: str
-    title: str
-    type: str
-    category: str
-    owner: str
-    section: str
-    slug: str
-    standard: bool
-    score: float
-    snippet: str
-
-
-@dataclass
-class Results:
-    """A page of hits with totals, facet counts and a suggestion."""
-
-    query: str
-    total: int = 0
-    hits: list = field(default_factory=list)
-    facets: dict = field(default_factory=dict)
-    suggestion: str = None
-    unavailable: list = field(default_factory=list)   # counties whose index is not ready
-
-
-@dataclass
-class Scope:
-    """Where a search runs: the county slugs, the scope filter and hidden standards."""
-
-    counties: list
-    path: str = '/'
-    above: list = field(default_factory=list)       # strict ancestor tenant paths
-    hidden: list = field(default_factory=list)      # [(owners above, slugs)]
-    county: object = None                           # county tenant, for its synonyms
 
 
 class SearchService:
@@ -88,6 +39,8 @@ class SearchService:
         self.usage = UsageCounter(self.index_dir)
         self._filters = {}
         self._facet_arrays = {}
+        self._moments = {}
+        self._prefixes = {}
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -159,7 +112,7 @@ class SearchService:
         synonyms = synonyms_for(scope.county, self.synonyms_file)
         now = int(now if now is not None else time.time())
         wanted = offset + limit
-        merged, facets = [], {name: Counter() for name in FACETS}
+        merged, facets = [], {name: Counter() for name in FACETS + ('level',)}
         for county in scope.counties:
             if not self.ready(county):
                 results.unavailable.append(county)
@@ -170,7 +123,8 @@ class SearchService:
                 plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
                              reader=searcher.reader())
                 found = self._run(county, searcher, plan, scope, filters, public, now, wanted)
-                hits = [self._hit(hit) for hit in found[:wanted]] if found is not None else []
+                hits = ([(self._hit(hit, scope), hit) for hit in found[:wanted]]
+                        if found is not None else [])
             except Exception:
                 # an index swapped or damaged under us: answer from the other counties
                 log.exception('search in %s failed', county)
@@ -182,12 +136,15 @@ class SearchService:
             if found is None:
                 continue
             results.total += len(found)
-            for name in FACETS:
-                facets[name].update(found.facet_counts[name])
+            for name, counts in found.facet_counts.items():
+                facets[name].update(counts)
             merged.extend(hits)
-        merged.sort(key=lambda h: (-h.score, h.title))
-        results.hits = merged[offset:wanted]
-        results.facets = {name: facets[name].most_common() for name in FACETS}
+        merged.sort(key=lambda pair: (-pair[0].score, pair[0].title))
+        page = merged[offset:wanted]
+        for hit, whoosh_hit in page:        # snippets only for the hits shown
+            hit.snippet = self._snippet(whoosh_hit)
+        results.hits = [hit for hit, _w in page]
+        results.facets = {name: counts.most_common() for name, counts in facets.items()}
         if results.hits and offset == 0:
             self.usage.hit(results.hits[0].path, visitor)
         return results
@@ -200,21 +157,38 @@ class SearchService:
         query = plan.query
         if scope.path.count('/') > 1:
             # inside the query, not a filter: the intersection skips everything out of scope
-            query = And([query, ConstantScoreQuery(scope_filter(scope.path, scope.above), 0.0)])
-        masks = self._masks(scope, public, now)
-        top = AllDocsCollector(limit=max(limit, 1))
+            query = And([query, ConstantScoreQuery(
+                scope_filter(scope.path, scope.above, scope.below_types, scope.level), 0.0)])
+        restrict = self._restricted(county, searcher, scope, public, now)
+        columns = self._columns(county, searcher)
+        demote = None
+        if scope.above and scope.below_types:
+            above, owners = set(scope.above), columns['owner']
+            standard = self._docset(county, searcher, [Term('standard', True)])
+            demote = lambda d: owners[d] in above and d not in standard  # noqa: E731
+        top = AllDocsCollector(limit=max(limit, 1), demote=demote)
         collector = FilterCollector(top, allow=self._docset(county, searcher, parts),
-                                    restrict=Or(masks) if masks else None)
+                                    restrict=restrict or None)
         searcher.search_with_collector(query, collector)
         found = collector.results()
         found.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=30)
         found.formatter = HtmlFormatter(tagname='mark', between='…')
-        found.facet_counts = self._facets(county, searcher, top.seen)
+        found.facet_counts = self._facets(columns, top.seen, demote)
         return found
 
-    @staticmethod
-    def _masks(scope, public, now):
-        """What must not show: hidden standards, untimely items, others' unpublished work."""
+    def _restricted(self, county, searcher, scope, public, now):
+        """What must not show (a set of docnums): hidden standards, untimely items, others'
+        unpublished work. Each part is cached per index state; the time mask also per
+        position of `now` among the index's publish and expiry times, so it stays exact."""
+        reader = searcher.reader()
+        key = self.reader_key(county, reader)
+        moments = self._moments.get(key)
+        if moments is None:
+            if len(self._moments) > 32:
+                self._moments.clear()
+            moments = self._moments[key] = self._moments_of(reader)
+        slot = tuple(bisect.bisect_left(values, now) for values in moments) + (
+            tuple(bisect.bisect_right(values, now) for values in moments))
         masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
                  if m is not None and m is not False]
         if not public and scope.above:
@@ -222,7 +196,16 @@ class SearchService:
             masks.append(And([Not(Term('tenants', scope.path)),
                               Or([Not(Term('state', 'published')),
                                   not_yet_or_no_longer(now)])]))
-        return masks
+        if not masks:
+            return None
+        query = Or(masks)
+        cache_key = (key, slot, repr(hidden_mask(scope.hidden)), public, scope.path)
+        docs = self._filters.get(cache_key)
+        if docs is None:
+            if len(self._filters) > 256:
+                self._filters.clear()
+            docs = self._filters[cache_key] = set(searcher.docs_for_query(query))
+        return docs
 
     def _docset(self, county, searcher, parts):
         """The documents a filter allows, cached per index state (scopes repeat)."""
@@ -237,8 +220,8 @@ class SearchService:
             docs = self._filters[key] = set(searcher.docs_for_query(query))
         return docs
 
-    def _facets(self, county, searcher, docnums):
-        """Facet counts of the matched documents, from per-index-state value arrays."""
+    def _columns(self, county, searcher):
+        """Per-document values of the facet fields, per index state."""
         reader = searcher.reader()
         key = self.reader_key(county, reader)
         arrays = self._facet_arrays.get(key)
@@ -248,9 +231,28 @@ class SearchService:
             arrays = self._facet_arrays[key] = {
                 name: [v.decode('utf-8') if isinstance(v, bytes) else v
                        for v in reader.column_reader(name)] for name in FACETS}
-        return {name: Counter(arrays[name][d] for d in docnums) for name in FACETS}
+        return arrays
 
-    def _hit(self, hit):
+    @staticmethod
+    def _facets(arrays, docnums, demote):
+        """Facet counts of the matched documents; `level` says here or from above."""
+        counts = {name: Counter(arrays[name][d] for d in docnums) for name in FACETS}
+        if demote is not None:
+            above = sum(1 for d in docnums if demote(d))
+            counts['level'] = Counter({'here': len(docnums) - above, 'above': above})
+        return counts
+
+    def _hit(self, hit, scope=None):
+        """A Hit without its snippet (made only for the hits shown)."""
+        owner, standard = hit.get('owner', ''), bool(hit.get('standard'))
+        return Hit(path=hit['path'], title=hit.get('title', ''), type=hit.get('type', ''),
+                   category=hit.get('category', ''), owner=owner,
+                   section=hit.get('section', ''), slug=hit.get('slug', ''),
+                   standard=standard, score=round(hit.score or 0.0, 4), snippet='',
+                   from_above=scope is not None and scope.issued_above(owner, standard))
+
+    @staticmethod
+    def _snippet(hit):
         body = hit.get('body', '')
         snippet = ''
         if body:
@@ -259,14 +261,8 @@ class SearchService:
             except Exception:       # a snippet is a nicety; never fail a search for it
                 log.debug('highlighting failed', exc_info=True)
         if snippet:
-            snippet = snippet.replace('\n', ' ')
-        else:
-            snippet = html.escape(body[:SNIPPET_CHARS] + ('…' if len(body) > SNIPPET_CHARS else ''))
-        return Hit(path=hit['path'], title=hit.get('title', ''), type=hit.get('type', ''),
-                   category=hit.get('category', ''), owner=hit.get('owner', ''),
-                   section=hit.get('section', ''), slug=hit.get('slug', ''),
-                   standard=bool(hit.get('standard')), score=round(hit.score or 0.0, 4),
-                   snippet=snippet)
+            return snippet.replace('\n', ' ')
+        return html.escape(body[:SNIPPET_CHARS] + ('…' if len(body) > SNIPPET_CHARS else ''))
 
     def most_used(self, scope, public=True, limit=5, now=None):
         """The services searched for most in scope (standard ones first when unknown)."""
@@ -279,14 +275,69 @@ class SearchService:
             parts = [Term('state', 'published')] if public else []
             if scope.path.count('/') > 1:
                 parts.append(scope_filter(scope.path, scope.above))
-            masks = self._masks(scope, public, now)
             try:
                 for hit in searcher.search(Every(), filter=self._docset(county, searcher, parts),
-                                           mask=Or(masks) if masks else None, limit=None):
-                    found.append(self._hit(hit))
+                                           mask=self._restricted(county, searcher, scope,
+                                                                 public, now),
+                                           limit=None):
+                    found.append(self._hit(hit, scope))
             except Exception:
                 log.exception('most-used list of %s failed', county)
                 self._local.searchers.pop(county, None)
         hits = self.usage.counts(h.path for h in found)
         found.sort(key=lambda h: (-hits.get(h.path, 0), not h.standard, h.title))
         return found[:limit]
+
+    # --- suggestions ---------------------------------------------------------------------
+
+    def prefixes(self, county, searcher):
+        """The title prefixes of a county index, rebuilt when the index changes."""
+        key = self.reader_key(county, searcher.reader())
+        found = self._prefixes.get(county)
+        if found is None or found[0] != key:
+            found = self._prefixes[county] = (key, Prefixes(searcher.reader()))
+        return found[1]
+
+    def suggest(self, typed, scope, public=True, limit=8, now=None):
+        """Up to `limit` Hits (without score or snippet) whose title starts like `typed`."""
+        now = int(now if now is not None else time.time())
+        out = []
+        for county in scope.counties:
+            searcher = self.searcher(county)
+            if searcher is None:
+                continue
+            try:
+                prefixes = self.prefixes(county, searcher)
+                parts = [Term('state', 'published')] if public else []
+                if scope.path.count('/') > 1:
+                    parts.append(scope_filter(scope.path, scope.above, scope.below_types))
+                allowed = self._docset(county, searcher, parts)
+                hidden = self._restricted(county, searcher, scope, public, now) or ()
+                for docs in prefixes.suggest(
+                        typed, lambda d: (allowed is None or d in allowed) and d not in hidden,
+                        limit):
+                    # the copy nearest the scope: its own, then below it, then above
+                    doc = min(docs, key=lambda d: (prefixes.docs[d][3] != scope.path,
+                                                   not prefixes.docs[d][2].startswith(
+                                                       scope.path.rstrip('/') + '/')))
+                    title, type_name, path, owner, section, slug, standard = prefixes.docs[doc]
+                    out.append(Hit(path=path, title=title, type=type_name, category='',
+                                   owner=owner, section=section, slug=slug, standard=standard,
+                                   score=0.0, snippet='',
+                                   from_above=scope.issued_above(owner, standard)))
+            except Exception:
+                log.exception('suggestions in %s failed', county)
+                self._local.searchers.pop(county, None)
+        return out[:limit]
+
+    @staticmethod
+    def _moments_of(reader):
+        """The sorted publish and expiry times of the few timed items of an index."""
+        out = []
+        for name in ('publish_at', 'expire_at'):
+            try:
+                field = reader.schema[name]
+                out.append(sorted(field.from_bytes(t) for t in field.sortable_terms(reader, name)))
+            except Exception:       # no timed item yet: nothing to mask
+                out.append([])
+        return tuple(out)

@@ -73,7 +73,9 @@ class Synonyms:
     def __init__(self, groups=()):
         self.group_of = {}        # term → every term equivalent to it, itself first
         self.official = {}
+        self.heads = set()        # the official term of each group
         for group in groups:
+            self.heads.add(group[0])
             for term in group:
                 known = self.group_of.setdefault(term, [term])
                 known.extend(t for t in group if t not in known)

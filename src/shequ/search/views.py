@@ -5,21 +5,37 @@ from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
 from ..content import get_content_registry
+from ..extensions import get_extensions
 from ..content.listing import Page
 from ..i18n import _
 from ..security.audit import record
 from ..security.throttle import client_address
 from ..tree import (Root, Tenant, ancestor_paths, find_county, lineage_tenants, path_url,
                     tenant_path)
-from .service import Scope
+from .results import Scope
 from .subscribers import get_search
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
 
 PAGE_SIZE = 10
+MAX_SUGGEST_CHARS = 30
 MAX_LIMIT = 50
 
 
-def make_scope(context):
+LEVELS = ('here', 'above')
+# the facet naming a tenant's own side, by its kind (本社区, 本村, 本街道 …)
+HERE_LABELS = {
+    'county': _('This county'), 'district': _('This district'), 'township': _('This township'),
+    'street': _('This street'), 'community': _('This community'), 'village': _('This village'),
+}
+
+
+def below_types(registry):
+    """Names of the content kinds whose items apply to every tenant below their own."""
+    return tuple(sorted(t.name for t in get_content_registry(registry).types.values()
+                        if t.applies_below))
+
+
+def make_scope(context, registry=None, level=None):
     """The Scope of a search at a tenant (or the whole platform at the root)."""
     if isinstance(context, Root):
         return Scope(counties=[t.__name__ for t in context.tenants()])
@@ -33,7 +49,8 @@ def make_scope(context):
         if slugs:
             hidden.append((ancestor_paths(tenant)[:-1], slugs))
     return Scope(counties=[county.__name__], path=paths[-1], above=paths[:-1], hidden=hidden,
-                 county=county)
+                 county=county, level=level if level in LEVELS else None,
+                 below_types=below_types(registry) if registry is not None else ())
 
 
 def public_only(request, context):
@@ -60,12 +77,16 @@ class SearchViews:
         self.filters = {'type': request.params.get('type') or None,
                         'category': request.params.get('category') or None,
                         'owner': request.params.get('tenant') or None}
+        self.level = request.params.get('level') or None
 
-    def run(self, limit, offset):
+    def catch_up(self):
         if self.search.inline and self.search.indexer.behind(self.request.root):
             # development mode: catch up on changes no commit hook has applied yet
             self.search.indexer.apply_db(self.request.root._p_jar.db())
-        scope = make_scope(self.context)
+
+    def run(self, limit, offset):
+        self.catch_up()
+        scope = make_scope(self.context, self.request.registry, self.level)
         public = public_only(self.request, self.context)
         results = self.search.search(self.q, scope, self.filters, public=public,
                                      limit=limit, offset=offset,
@@ -92,16 +113,36 @@ class SearchViews:
         return path_url(self.request, hit.path) + '/'
 
     def describe(self, hit, scope):
+        """A hit as the page and JSON show it; one issued above names its issuer
+        ("清溪街道 · 通知公告")."""
+        tenant = self.tenant_title(hit.owner)
+        issuer = None
+        if hit.from_above:
+            section = get_extensions(self.request.registry).section_label(hit.section)
+            issuer = '%s · %s' % (tenant, self.request.localizer.translate(section))
         return {'path': hit.path, 'url': self.url(hit, scope), 'title': hit.title,
-                'type': hit.type, 'category': hit.category, 'tenant': self.tenant_title(hit.owner),
-                'tenant_path': hit.owner, 'snippet': hit.snippet, 'score': hit.score}
+                'type': hit.type, 'category': hit.category, 'tenant': tenant,
+                'tenant_path': hit.owner, 'snippet': hit.snippet, 'score': hit.score,
+                'from_above': hit.from_above, 'issuer': issuer}
+
+    def level_label(self, value):
+        if value == 'above':
+            return self.request.localizer.translate(_('From above'))
+        kind = getattr(self.context, 'kind', None)
+        return self.request.localizer.translate(HERE_LABELS.get(kind, _('Here')))
 
     def facets(self, results):
-        labels = {'type': self.type_label, 'category': lambda v: v, 'owner': self.tenant_title}
-        return {('tenant' if name == 'owner' else name):
-                [{'value': value, 'label': labels[name](value), 'count': count}
-                 for value, count in counts if value]
-                for name, counts in results.facets.items()}
+        labels = {'type': self.type_label, 'category': lambda v: v, 'owner': self.tenant_title,
+                  'level': self.level_label}
+        out = {('tenant' if name == 'owner' else name):
+               [{'value': value, 'label': labels[name](value), 'count': count}
+                for value, count in counts if value and count]
+               for name, counts in results.facets.items()}
+        if 'level' in out:
+            out['level'].sort(key=lambda f: LEVELS.index(f['value']))
+        if len(out.get('level', ())) < 2 and not self.level:
+            out.pop('level', None)      # one side only: nothing to narrow to
+        return out
 
     @view_config(context=Root, name='search.json', renderer='json')
     @view_config(context=Tenant, name='search.json', renderer='json')
@@ -115,6 +156,19 @@ class SearchViews:
                 'popular': [self.describe(h, scope) for h in popular],
                 'complete': not results.unavailable}
 
+    @view_config(context=Root, name='suggest.json', renderer='json')
+    @view_config(context=Tenant, name='suggest.json', renderer='json')
+    def suggest(self):
+        """Up to 8 titles for what is typed so far (hanzi, pinyin or initials)."""
+        self.catch_up()
+        scope = make_scope(self.context, self.request.registry)
+        hits = self.search.suggest(self.q[:MAX_SUGGEST_CHARS], scope,
+                                   public=public_only(self.request, self.context))
+        return {'query': self.q,
+                'suggestions': [{'title': h.title, 'url': self.url(h, scope), 'type': h.type,
+                                 'tenant': self.tenant_title(h.owner), 'path': h.path,
+                                 'from_above': h.from_above} for h in hits]}
+
     @view_config(context=Root, name='search', renderer='templates/search.pt')
     @view_config(context=Tenant, name='search', renderer='templates/search.pt')
     def html(self):
@@ -124,7 +178,7 @@ class SearchViews:
                 'pager': Page(range(results.total), number, PAGE_SIZE),
                 'hits': [self.describe(h, scope) for h in results.hits],
                 'popular': [self.describe(h, scope) for h in popular],
-                'facets': self.facets(results), 'active': self.filters,
+                'facets': self.facets(results), 'active': dict(self.filters, level=self.level),
                 'suggest_url': self.link(q=results.suggestion, page=None),
                 'link': self.link}
 
