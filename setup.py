@@ -30,6 +30,10 @@ requires = [
     'feedgen>=1.0,<2',
     'rapidfuzz>=3.9,<4',
     'icalendar>=6,<8',
+    'dogpile.cache>=1.3,<2',      # the anonymous page cache (shequ.pagecache)
+    'cachetools>=5,<9',           # its bounded in-process LRU
+    'redis>=5,<8',                # shequ.page_cache = redis://…
+    'pymemcache>=4,<5',           # shequ.page_cache = memcached://…
 ]
 
 testing = [
@@ -42,6 +46,7 @@ testing = [
     'lingua>=4.15,<5',
     'cairosvg>=2.7,<3',
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
+    'time-machine>=2.10,<4',      # moves the clock for the page cache's publish/expiry tests
 ]
 
 setup(
