@@ -23,7 +23,9 @@ TWEEN = 'shequ.pagecache.tween.page_cache_tween_factory'
 
 def valid_until(request, when):
     """Tell the cache this page's content changes at `when` (an aware datetime or UTC
-    seconds), so a stored copy is not served past it."""
+    seconds; None: no such time), so a stored copy is not served past it."""
+    if when is None:
+        return
     stamp = when.timestamp() if isinstance(when, datetime) else float(when)
     current = request.environ.get(UNTIL)
     request.environ[UNTIL] = stamp if current is None else min(current, stamp)

@@ -129,6 +129,12 @@ def _private(response):
         response.headers['Cache-Control'] = PRIVATE
 
 
+def _private_if_session(request, response):
+    """A page that started a session (a form's CSRF token, a message) is the visitor's own."""
+    if 'Set-Cookie' in response.headers:
+        _private(response)
+
+
 class PageCacheTween:
     """See the module docstring."""
 
@@ -149,7 +155,8 @@ class PageCacheTween:
         path = request.environ.get('PATH_INFO', '')
         if path.startswith(self.static_prefixes):
             response = self.handler(request)
-            if response.status_int == 200 and BUST_PARAM in request.GET:
+            query = request.environ.get('QUERY_STRING', '')
+            if response.status_int == 200 and (BUST_PARAM + '=') in query:
                 response.headers['Cache-Control'] = IMMUTABLE
             return response
         if SESSION_COOKIE in request.cookies or request.authorization:
@@ -157,7 +164,10 @@ class PageCacheTween:
             _private(response)
             response.headers[HEADER] = 'bypass'
             return response
-        found = page_key(request, self.cookies)
+        try:
+            found = page_key(request, self.cookies)
+        except (UnicodeDecodeError, ValueError):
+            found = None      # bad input: the guard answers 400, never from the cache
         now = time.time()
         if found is not None and self.cache.enabled:
             entry = self.cache.get(found[0])
@@ -166,6 +176,7 @@ class PageCacheTween:
         response = self.handler(request)
         if not _storable(request, response):
             response.headers[HEADER] = 'bypass'
+            request.add_response_callback(_private_if_session)
             return response
         self.prepare(request, response, found, now)
         return response
