@@ -7,13 +7,13 @@ LOCALE := src/shequ/locale
 PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
-.PHONY: serve test test-fast test-browser install catalog extract init bench bench-volunteers clean browser-deps
+.PHONY: serve test test-fast test-browser install catalog extract init bench bench-volunteers clean browser-deps server-deps
 
 serve: install catalog init
 	$(BIN)/pserve development.ini
 
 # browser tests fail (never skip) here when Chromium is missing: SHEQU_REQUIRE_BROWSER=1
-test: install catalog browser-deps
+test: install catalog browser-deps server-deps
 	SHEQU_REQUIRE_BROWSER=1 $(BIN)/pytest -n 2 -q
 
 test-fast: install catalog
@@ -61,3 +61,10 @@ browser-deps:
 	  echo "chromium could not be installed: the browser tests of make test will fail"
 	@fc-list 2>/dev/null | grep -qi "cjk" || apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || \
 	  echo "fonts-noto-cjk could not be installed: screenshots will show boxes for Chinese"
+
+# Debian's servers the tests start on loopback: redis-server for the shared page cache
+# (tests/functional/test_page_cache.py skips its redis test without it)
+server-deps:
+	@command -v redis-server >/dev/null 2>&1 || (apt-get install -y -q redis-server >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q redis-server >/dev/null 2>&1)) || \
+	  echo "redis-server could not be installed: the redis page-cache test will be skipped"

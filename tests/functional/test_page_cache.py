@@ -263,3 +263,17 @@ def test_app_servers_share_a_redis_cache_and_its_invalidation(tmp_path, redis_ur
         assert cache_of(a.get(SERVICE)) == 'hit'
     finally:
         first.close()
+
+
+def test_older_databases_get_their_page_states_from_evolve_never_from_a_get(demo):
+    from shequ.evolve import evolve, pending_steps
+    with demo.root() as root:
+        del root.page_state
+        del root['sunwu'].page_state
+        del root.evolved['pagecache.add_page_states']
+    assert TestApp(demo.wsgi).get('/sunwu/').status_int == 200
+    with demo.root() as root:
+        assert getattr(root['sunwu'], 'page_state', None) is None
+        assert [s.name for s in pending_steps(root, demo.registry)] == ['pagecache.add_page_states']
+        evolve(root, demo.registry, commit=lambda: None)
+        assert root['sunwu'].page_state.generation() == 0

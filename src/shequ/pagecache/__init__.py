@@ -15,7 +15,7 @@ from pyramid.tweens import EXCVIEW
 from ..extensions import get_extensions
 from ..tree import ObjectAdded, ObjectModified, ObjectWillBeRemoved
 from .cache import IPageCache, PageCache, get_page_cache  # noqa: F401
-from .state import add_page_states, on_object_event, watch_request
+from .state import add_page_states, on_object_event, watch_request, watch_script_transaction  # noqa: F401
 from .tween import UNTIL
 
 TWEEN = 'shequ.pagecache.tween.page_cache_tween_factory'

@@ -109,6 +109,7 @@ def note_change(node, times=(), now=None, root_is_global=True):
     if root is None:
         return
     now = (now or utcnow()).timestamp()
+    _mark_announced(root)
     root_state = get_state(root, create=True)
     root_state.any.change(1)
     root_state.note_times(times, now)
@@ -140,9 +141,36 @@ def add_page_states(root, registry):
             get_state(child, create=True)
 
 
-# --- the safety net: a POST that changed objects bumps the county of its context ---
+# --- safety nets for writes that send no event ---
 
 _HOOKED = 'shequ.pagecache.hooked'
+_ANNOUNCED = object()     # key of a transaction's note that an event bumped a state
+
+
+def _mark_announced(root):
+    jar = getattr(root, '_p_jar', None)
+    if jar is not None:
+        jar.transaction_manager.get().set_data(_ANNOUNCED, True)
+
+
+def watch_script_transaction(conn):
+    """For a script (or test) writing straight to the database: if the current transaction
+    of `conn` changes data without any object event, it flushes every page (bumps the
+    root's generation) before it commits. Writes through `tree.ops` stay exact."""
+    txn = conn.transaction_manager.get()
+
+    def hook():
+        try:
+            txn.data(_ANNOUNCED)
+            return
+        except KeyError:
+            pass
+        root = conn.root().get(ZODB_ROOT_KEY)
+        if root is not None and _changed_objects(conn):
+            state = get_state(root, create=True)
+            state.bump()
+            state.any.change(1)
+    txn.addBeforeCommitHook(hook)
 
 
 def _changed_objects(conn):
