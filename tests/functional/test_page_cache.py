@@ -12,9 +12,9 @@ import time_machine
 from webtest import TestApp
 
 from helpers import add_user, csrf, find, login
-from notices_support import add_notice
 from sitekit import BASE_FILE, Site
 from shequ.clock import utcnow
+from shequ.notices import Notice
 from shequ.tree import Tenant
 from shequ.tree.ops import add, modify
 
@@ -32,6 +32,16 @@ def warm(app, path):
     res = app.get(path)
     assert cache_of(res) == 'hit', path
     return res
+
+
+@pytest.fixture
+def day_site(tmp_path):
+    """The base tree with entries trusted for a day: only the times the cache knows of
+    (publish and expiry times, shift changes, midnight) can end them earlier."""
+    site = Site(tmp_path, **{'shequ.page_cache.max_age': '86400'})
+    site.load(BASE_FILE)
+    yield site
+    site.close()
 
 
 def staff(site, login_name='county-admin', role='admin', path='/sunwu'):
@@ -109,21 +119,28 @@ def test_a_change_in_one_county_keeps_the_entries_of_another(demo):
     assert cache_of(anon.get('/aihui/')) == 'hit'
 
 
-def test_a_future_notice_appears_and_an_expired_one_disappears_on_time(demo):
-    now = utcnow()
-    with demo.root() as root:
-        add_notice(root, '/sunwu', 'later', '明天的通知', publish_at=now + timedelta(hours=5))
-        add_notice(root, '/sunwu', 'ending', '今天截止的通知', expire_at=now + timedelta(hours=6))
-    anon = TestApp(demo.wsgi)
-    page = warm(anon, '/sunwu/notices/').text
-    assert '明天的通知' not in page and '今天截止的通知' in page
-    with time_machine.travel(now + timedelta(hours=5, minutes=1), tick=False):
+def test_a_future_notice_appears_and_an_expired_one_disappears_on_time(day_site):
+    from datetime import datetime, time as clock_time
+    from shequ.clock import CHINA_TZ
+    start = datetime.combine(utcnow().date() + timedelta(days=1), clock_time(10, 0),
+                             tzinfo=CHINA_TZ)      # no midnight in the way
+    anon = TestApp(day_site.wsgi)
+    with time_machine.travel(start, tick=False):
+        with day_site.root() as root:
+            notices = root['sunwu']['notices']
+            add(notices, 'later', Notice(title='稍后的通知', state='published',
+                                         publish_at=start + timedelta(minutes=20)), day_site.registry)
+            add(notices, 'ending', Notice(title='即将截止的通知', state='published',
+                                          expire_at=start + timedelta(minutes=40)), day_site.registry)
+        page = warm(anon, '/sunwu/notices/').text
+        assert '稍后的通知' not in page and '即将截止的通知' in page
+    with time_machine.travel(start + timedelta(minutes=21), tick=False):
         page = anon.get('/sunwu/notices/')
-        assert '明天的通知' in page.text and '今天截止的通知' in page.text
+        assert '稍后的通知' in page.text and '即将截止的通知' in page.text
         assert cache_of(anon.get('/sunwu/notices/')) == 'hit'
-    with time_machine.travel(now + timedelta(hours=6, minutes=1), tick=False):
+    with time_machine.travel(start + timedelta(minutes=41), tick=False):
         page = anon.get('/sunwu/notices/')
-        assert '明天的通知' in page.text and '今天截止的通知' not in page.text
+        assert '稍后的通知' in page.text and '即将截止的通知' not in page.text
 
 
 def test_staff_never_get_a_cached_page_and_visitors_never_a_staff_page(demo):
@@ -277,3 +294,23 @@ def test_older_databases_get_their_page_states_from_evolve_never_from_a_get(demo
         assert [s.name for s in pending_steps(root, demo.registry)] == ['pagecache.add_page_states']
         evolve(root, demo.registry, commit=lambda: None)
         assert root['sunwu'].page_state.generation() == 0
+
+
+def test_the_duty_panel_marks_the_shift_running_now_when_it_starts(day_site):
+    demo = day_site
+    from datetime import datetime, time as clock_time
+    from shequ.clock import CHINA_TZ
+    from shequ.duties.roster import china_now, write_days
+    day = china_now().date() + timedelta(days=1)
+    shift = {'start': '10:00', 'end': '12:00', 'name': '王值班', 'post': '网格员',
+             'duty_phone': '0456-8231108', 'private_phone': '', 'note': ''}
+    with demo.root() as root:
+        write_days(find(root, COMMUNITY + '/duties'), {day: [shift]}, demo.registry)
+    anon = TestApp(demo.wsgi)
+    at = datetime.combine(day, clock_time(9, 30), tzinfo=CHINA_TZ)
+    with time_machine.travel(at, tick=False):
+        page = warm(anon, COMMUNITY + '/').text
+        assert '王值班' in page and 'class="shift now"' not in page
+    with time_machine.travel(at + timedelta(minutes=31), tick=False):
+        res = anon.get(COMMUNITY + '/')
+        assert cache_of(res) == 'miss' and 'class="shift now"' in res.text
