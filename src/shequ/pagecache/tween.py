@@ -195,6 +195,8 @@ class PageCacheTween:
                  and request.view_name not in UNCACHED_VIEWS)
         response.headers[HEADER] = 'miss' if store else 'bypass'
         headerlist = tuple((k, v) for k, v in response.headerlist if k.lower() in KEPT_HEADERS)
+        # read now, in the snapshot the page was rendered from (the callback runs after commit)
+        until = valid_until(request, found[1], now, self.cache.max_age) if store else None
 
         def finish(request, response):
             if 'Set-Cookie' in response.headers:
@@ -205,9 +207,7 @@ class PageCacheTween:
                 response.headers[HEADER] = 'bypass'
                 return
             if store:
-                key, state = found
-                until = valid_until(request, state, now, self.cache.max_age)
-                self.cache.set(key, (body, headerlist, etag, math.floor(now), until))
+                self.cache.set(found[0], (body, headerlist, etag, math.floor(now), until))
             if etag in request.if_none_match:
                 response.status = 304
                 response.body = b''
