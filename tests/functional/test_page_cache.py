@@ -314,3 +314,17 @@ def test_the_duty_panel_marks_the_shift_running_now_when_it_starts(day_site):
     with time_machine.travel(at + timedelta(minutes=31), tick=False):
         res = anon.get(COMMUNITY + '/')
         assert cache_of(res) == 'miss' and 'class="shift now"' in res.text
+
+
+def test_elder_mode_and_the_locale_have_entries_of_their_own(demo):
+    plain = TestApp(demo.wsgi)
+    warm(plain, '/sunwu/')
+    elder = TestApp(demo.wsgi)
+    elder.set_cookie('shequ_elder', '1')
+    res = elder.get('/sunwu/')
+    assert cache_of(res) == 'miss' and 'elder' in res.html.html.get('class', [])
+    english = TestApp(demo.wsgi)
+    english.set_cookie('_LOCALE_', 'en')
+    res = english.get('/sunwu/')
+    assert cache_of(res) == 'miss' and res.html.html['lang'].startswith('en')
+    assert cache_of(plain.get('/sunwu/')) == 'hit'
