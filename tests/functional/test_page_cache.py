@@ -328,3 +328,17 @@ def test_elder_mode_and_the_locale_have_entries_of_their_own(demo):
     res = english.get('/sunwu/')
     assert cache_of(res) == 'miss' and res.html.html['lang'].startswith('en')
     assert cache_of(plain.get('/sunwu/')) == 'hit'
+
+
+def test_a_post_that_writes_without_an_event_refreshes_its_county_only(demo):
+    with demo.root() as root:
+        add_user(root, 'county-admin', 'admin', '/sunwu')
+    anon = TestApp(demo.wsgi)
+    warm(anon, '/sunwu/')
+    warm(anon, '/')
+    admin = login(demo, 'county-admin')    # at the root: it writes the session record there
+    assert cache_of(anon.get('/sunwu/')) == 'hit'
+    assert cache_of(anon.get('/')) == 'miss'
+    warm(anon, '/sunwu/')
+    admin.post('/sunwu/@@logout', {'csrf_token': csrf(admin, '/sunwu/')})   # sessions: no event
+    assert cache_of(anon.get('/sunwu/')) == 'miss'

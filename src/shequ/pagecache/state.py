@@ -143,7 +143,7 @@ def add_page_states(root, registry):
 
 # --- safety nets for writes that send no event ---
 
-_HOOKED = 'shequ.pagecache.hooked'
+_HOOKED = object()        # key of a transaction's note that its request is watched
 _ANNOUNCED = object()     # key of a transaction's note that an event bumped a state
 
 
@@ -180,9 +180,12 @@ def _changed_objects(conn):
 def watch_request(request, conn):
     """Before the request's transaction commits, bump its context's county if it changed
     anything (covers writes that send no event: sessions, registers, roles)."""
-    if request.environ.get(_HOOKED):
+    txn = conn.transaction_manager.get()
+    try:
+        txn.data(_HOOKED)
         return
-    request.environ[_HOOKED] = True
+    except KeyError:
+        txn.set_data(_HOOKED, True)   # on the transaction: a retried request hooks its own
 
     def hook():
         if not _changed_objects(conn):
@@ -193,4 +196,4 @@ def watch_request(request, conn):
         if node is not None and find_root(node) is not None:
             # a POST at the root (a login there) flushes the root's pages, not every page
             note_change(node, root_is_global=False)
-    conn.transaction_manager.get().addBeforeCommitHook(hook)
+    txn.addBeforeCommitHook(hook)
