@@ -63,10 +63,14 @@ browser-deps:
 	@fc-list 2>/dev/null | grep -qi "cjk" || apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || \
 	  echo "fonts-noto-cjk could not be installed: screenshots will show boxes for Chinese"
 
-# Debian's PostgreSQL for the RelStorage tests (each test starts its own cluster in a temp
-# folder; nothing is started here), and libpq-dev, which the scale extra's psycopg2 builds on
+# Debian's servers the tests start themselves on loopback or in temp folders (nothing is
+# started here): PostgreSQL for the RelStorage tests, libpq-dev, which the scale extra's
+# psycopg2 builds on, and redis-server for the shared page cache's test
 server-deps:
 	@(ls /usr/lib/postgresql/*/bin/initdb && command -v pg_config) >/dev/null 2>&1 || \
 	  (apt-get install -y -q postgresql libpq-dev >/dev/null 2>&1 || (apt-get update -q >/dev/null 2>&1 && \
 	  apt-get install -y -q postgresql libpq-dev >/dev/null 2>&1)) || \
 	  echo "postgresql could not be installed: the RelStorage tests of make test will fail"
+	@command -v redis-server >/dev/null 2>&1 || (apt-get install -y -q redis-server >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q redis-server >/dev/null 2>&1)) || \
+	  echo "redis-server could not be installed: the redis page-cache test will be skipped"

@@ -31,6 +31,10 @@ requires = [
     'rapidfuzz>=3.9,<4',
     'icalendar>=6,<8',
     'pyramid_mailer>=0.15,<0.16',
+    'dogpile.cache>=1.3,<2',      # the anonymous page cache (shequ.pagecache)
+    'cachetools>=5,<9',           # its bounded in-process LRU
+    'redis>=5,<8',                # shequ.page_cache = redis://…
+    'pymemcache>=4,<5',           # shequ.page_cache = memcached://…
 ]
 
 testing = [
@@ -45,6 +49,7 @@ testing = [
     'axe-playwright-python>=0.1.8,<0.2',   # bundles axe-core's axe.min.js: no CDN
     'chinese-calendar>=1.11,<2',           # cross-checks config/holidays.yaml
     'hypothesis>=6.100,<7',               # property-based fuzz tests of forms and JSON
+    'time-machine>=2.10,<4',      # moves the clock for the page cache's publish/expiry tests
 ]
 
 # several app servers on one database (production.ini, README "Deployment"): ZEO for a

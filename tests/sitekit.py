@@ -7,6 +7,7 @@ from webtest import TestApp
 
 from shequ import main
 from shequ.cli import load_file
+from shequ.pagecache import watch_script_transaction
 from shequ.tree import get_root
 
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -44,11 +45,16 @@ class Site:
 
     @contextmanager
     def root(self):
-        """The stored root in a transaction of its own, committed on success."""
+        """The stored root in a transaction of its own, committed on success.
+
+        Like a script: a change made here without `tree.ops` (so without an event) flushes
+        every cached page; changes through `tree.ops` invalidate exactly their county.
+        """
         tm = transaction.TransactionManager()
         conn = self.db.open(transaction_manager=tm)
         try:
             with tm:
+                watch_script_transaction(conn)
                 yield get_root(conn, create=True, registry=self.registry)
         finally:
             conn.close()

@@ -15,6 +15,7 @@ INCLUDES = (
     '.evolve',
     '.tree',
     '.security',
+    '.pagecache',
     '.content',
     '.search',
     '.theming',

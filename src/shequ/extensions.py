@@ -55,6 +55,7 @@ class Extensions:
         self.tenant_import_keys = {}  # tenant-tree file key -> content.registry.TenantImportKey
         self.evolution_steps = {}     # step name -> evolve.EvolutionStep, in running order
         self.audit_actions = {}       # audit action name -> label (TranslationString)
+        self.page_cache_cookies = {}  # cookie name -> why a page's rendering depends on it
 
     def section_names(self):
         """Declared section names in display order (by `order`, then name)."""

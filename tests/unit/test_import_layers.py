@@ -15,6 +15,7 @@ LAYERS = (
     ('base', ('shequ.extensions', 'shequ.evolve', 'shequ.clock', 'shequ.i18n', 'shequ.paging')),
     ('tree', ('shequ.tree',)),
     ('security', ('shequ.security',)),
+    ('pagecache', ('shequ.pagecache',)),
     ('content', ('shequ.content',)),
     ('search', ('shequ.search',)),
     ('theming', ('shequ.theming',)),

@@ -15,6 +15,7 @@ from pyramid.view import view_config
 from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.spreadsheet import XLSX_TYPE, disposition
+from ..pagecache import valid_until
 from ..paging import Page, page_number
 from ..tree import Section, Tenant, effective_setting, find_tenant, tenant_path, walk_tenants
 from .roster import (Day, china_now, get_roster, month_end, month_start, next_month, parse_month,
@@ -113,12 +114,21 @@ def _distance(unit, a, b):
     return (b.year - a.year) * 12 + b.month - a.month
 
 
+def note_next_change(request, pairs, now):
+    """These pages mark the shift running `now`: tell the page cache when that changes."""
+    ahead = [t for day, shift in pairs for t in span(day, shift) if t > now]
+    if ahead:
+        valid_until(request, min(ahead))
+
+
 def page_values(context, request, unit):
     """What the week and month pages (and print) show."""
     roster = get_roster(context)
     start = _requested(request, unit)
     first, last, label, param = period(unit, start)
-    days = roster_days(roster, first, last, china_now())
+    now = china_now()
+    days = roster_days(roster, first, last, now)
+    note_next_change(request, [(d['day'], s) for d in days for s, _running in d['shifts']], now)
     tenant = find_tenant(context)
     return {
         'tenant': tenant, 'section': context, 'unit': unit, 'label': label, 'param': param,
@@ -221,7 +231,9 @@ def on_duty_panel(tenant, request):
     roster = roster_of(tenant)
     if roster is None:
         return None
-    entries = today_entries(tenant)
+    now = china_now()
+    entries = today_entries(tenant, now)
+    note_next_change(request, [(e['day'], e['shift']) for e in entries], now)
     if not entries and not roster.days:
         return None
     contact = effective_setting(tenant, 'contact') or {}
@@ -240,6 +252,7 @@ def duty_today_view(context, request):
     now = china_now()
     rows = [{'tenant': t, 'entries': today_entries(t, now), 'depth': _depth(context, t)}
             for t in page.items]
+    note_next_change(request, [(e['day'], e['shift']) for r in rows for e in r['entries']], now)
     return {'tenant': context, 'rows': rows, 'page': page, 'today': now.date(),
             'weekday': weekday(now.date())}
 

@@ -10,6 +10,8 @@ from .sessions import session_idle_timeout
 from .throttle import ILoginThrottle, LoginThrottle, throttle_file
 from .users import User, evolve_drop_lockout_fields, find_user, get_users  # noqa: F401
 
+SESSION_COOKIE = 'shequ_session'
+
 
 def request_root(request):
     """The traversal root for code that runs before traversal (identity lookup)."""
@@ -34,7 +36,7 @@ def includeme(config):
     settings = config.registry.settings
     idle = session_idle_timeout(settings)
     config.set_session_factory(SignedCookieSessionFactory(
-        session_secret(settings), cookie_name='shequ_session',
+        session_secret(settings), cookie_name=SESSION_COOKIE,
         secure=asbool(settings.get('shequ.secure_cookies', False)),
         httponly=True, samesite='Lax', timeout=idle, reissue_time=min(600, idle // 10),
         max_age=None))

@@ -5,7 +5,7 @@ from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
 from . import chameleon_fixes  # noqa: F401 — before any template is compiled
-from .layout import Layout
+from .layout import ELDER_COOKIE, Layout
 from .themes import IThemes, Themes
 
 LAYOUT_TEMPLATE = 'shequ:theming/templates/layout.pt'
@@ -68,5 +68,6 @@ def includeme(config):
         if os.path.isdir(static):
             config.add_static_view('%s/%s' % (STATIC_PREFIX, name), static, cache_max_age=3600)
     config.add_subscriber(add_layout_globals, BeforeRender)
+    config.add_page_cache_cookie(ELDER_COOKIE, 'elder mode: larger text, one column')
     config.scan('.views')
     config.scan('.settings_views')

@@ -2,6 +2,7 @@
 from pyramid.view import view_config
 
 from ..clock import local
+from ..pagecache import valid_until
 from ..tree import Section, walk_tenants
 from . import SECTION
 from . import ledger
@@ -44,6 +45,8 @@ def publicity_view(context, request):
                          'title': entry['title'], 'date': entry['date'],
                          'hours': ledger.hours(entry['minutes']), 'kind': entry['kind'],
                          'until': entry['counts_from']})
+    if register is not None:
+        valid_until(request, ledger.next_count_change(register.ledger, now))
     return {'rows': rows, 'days': ledger.publicity_days(context), 'number': number,
             'more': more}
 
@@ -53,7 +56,7 @@ def _month(text, default):
     return text if text and re.match(r'^\d{4}-(0[1-9]|1[0-2])$', text) else default
 
 
-def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
+def honour_rows(tenant, first, last, now, size=HONOUR_SIZE, request=None):
     """The top volunteers of `tenant` and every tenant below by hours in the months given.
 
     Reads the ranked month totals of each register (cached per process, exact by ledger
@@ -77,6 +80,8 @@ def honour_rows(tenant, first, last, now, size=HONOUR_SIZE):
             continue
         pending = sum(e['minutes'] for e in ledger.recent(volunteer.log, now)
                       if e['counts_from'] > now and first <= e['date'].strftime('%Y-%m') <= last)
+        if pending and request is not None:
+            valid_until(request, ledger.next_count_change(volunteer.log, now))
         counted = minutes - pending
         if counted > 0:
             rows.append({'name': mask_name(volunteer.name), 'number': number,
@@ -97,6 +102,6 @@ def honour_view(context, request):
     if last < first:
         first, last = last, first
     tenant = context.__parent__
-    rows = honour_rows(tenant, first, last, now)
+    rows = honour_rows(tenant, first, last, now, request=request)
     return {'rows': rows, 'first': first, 'last': last, 'hours': ledger.hours,
             'aggregate': bool(tenant.tenants()), 'tenant': tenant}

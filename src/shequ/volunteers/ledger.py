@@ -83,6 +83,13 @@ def pending_minutes(volunteer, at=None):
     return sum(e['minutes'] for e in recent(volunteer.log, at) if e['counts_from'] > at)
 
 
+def next_count_change(log, at=None):
+    """The earliest `counts_from` still ahead in `log`'s publicity window, or None: when
+    pages counting its hours change by themselves (for the page cache)."""
+    at = at or now()
+    return min((e['counts_from'] for e in recent(log, at) if e['counts_from'] > at), default=None)
+
+
 def counted_minutes(volunteer, at=None):
     """Minutes that count: every minute recorded, less those still in publicity."""
     return volunteer.total() - pending_minutes(volunteer, at)

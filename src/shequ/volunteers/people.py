@@ -8,6 +8,7 @@ from pyramid.view import view_config
 from ..content.forms import FormView
 from ..content.versions import version_of
 from ..i18n import _, flash
+from ..pagecache import valid_until
 from ..security.roles import grant, revoke
 from ..tree import Section, find_tenant
 from . import SECTION
@@ -34,6 +35,7 @@ def volunteer_view(context, request):
             break
     recent.sort(key=lambda e: e['date'], reverse=True)
     pending = ledger.pending_minutes(volunteer, now)
+    valid_until(request, ledger.next_count_change(volunteer.log, now))
     return {'page': context, 'volunteer': volunteer, 'recent': recent,
             'counted': ledger.hours(volunteer.total() - pending),
             'pending': ledger.hours(pending) if pending else None,

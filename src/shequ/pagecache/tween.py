@@ -1,0 +1,219 @@
+"""The page cache tween: anonymous GET/HEAD pages and feeds from the cache, conditional
+GET and Cache-Control on every page, long-lived headers on versioned static URLs.
+
+It sits under the security-headers tween (every answer, cached or not, gets the headers
+and a CSP with this request's nonce) and over the exception view, inside pyramid_tm's
+transaction, so the key is read from the same ZODB snapshot the page is rendered from.
+An entry is stored from a response callback, i.e. after the transaction committed and
+after the session said whether it sets a cookie.
+"""
+import hashlib
+import math
+import time
+from datetime import datetime, timedelta
+
+from pyramid.interfaces import IRootFactory, IStaticURLInfo, VH_ROOT_KEY
+from pyramid.response import Response
+
+from ..clock import CHINA_TZ
+from ..extensions import get_extensions
+from ..security import SESSION_COOKIE
+from ..security.headers import ATTRIBUTES
+from ..tree import Tenant
+from .cache import get_page_cache
+from .state import generation, get_state
+
+HEADER = 'X-Page-Cache'
+UNTIL = 'shequ.pagecache.until'       # environ: the earliest time a view says the page changes
+PLACEHOLDER = b'\x00shequ-csp-nonce\x00'
+CACHED_TYPES = frozenset(('text/html', 'application/rss+xml', 'application/atom+xml',
+                          'application/xml', 'text/xml', 'application/json', 'text/calendar'))
+# search answers depend on the Whoosh index (applied after commit, in production by
+# another process) and count usage per visitor: computed every time (ARCHITECTURE.md)
+UNCACHED_VIEWS = frozenset(('search', 'search.json'))
+UNCACHED_MARKS = ('@@search',)
+MAX_BODY = 1 << 20
+PUBLIC = 'no-cache'                   # store, but revalidate every time: always exact
+PRIVATE = 'private, no-store'
+IMMUTABLE = 'public, max-age=31536000, immutable'
+BUST_PARAM = 'v'
+KEPT_HEADERS = frozenset(('content-type', 'content-disposition', 'content-language', 'link',
+                          'x-robots-tag', 'vary'))
+
+
+def next_midnight(now):
+    """The next midnight in China time after `now` (UTC seconds): pages show "today"."""
+    day = datetime.fromtimestamp(now, CHINA_TZ) + timedelta(days=1)
+    return day.replace(hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def _county(root, request):
+    vroot = request.environ.get(VH_ROOT_KEY) or ''
+    first = (vroot + request.environ.get('PATH_INFO', '')).lstrip('/').split('/', 1)[0]
+    child = root.get(first) if first and not first.startswith('@@') else None
+    return child if isinstance(child, Tenant) else None
+
+
+def page_key(request, cookies):
+    """(key, state) for an anonymous GET, from the request and the ZODB counters; None
+    when the page is not to be cached (an empty database, a search)."""
+    path = request.environ.get('PATH_INFO', '')
+    if any(mark in path for mark in UNCACHED_MARKS):
+        return None
+    root = request.registry.getUtility(IRootFactory)(request)
+    if getattr(root, '_p_jar', None) is None:
+        return None
+    root_state = get_state(root)
+    county = _county(root, request)
+    state = get_state(county) if county is not None else root_state
+    parts = [
+        request.scheme, request.host.lower(), request.script_name, path,
+        '&'.join(sorted(request.environ.get('QUERY_STRING', '').split('&'))),
+        request.environ.get(VH_ROOT_KEY) or '', request.locale_name,
+        *('%s=%s' % (name, request.cookies.get(name, '')) for name in cookies),
+        county.__name__ if county is not None else '',
+        generation(state) if county is not None else generation(root_state, 'any'),
+        generation(root_state),
+    ]
+    digest = hashlib.sha256('\x1f'.join(str(p) for p in parts).encode('utf-8', 'replace'))
+    return 'shequ:page:' + digest.hexdigest(), state
+
+
+def valid_until(request, state, now, max_age):
+    """When an entry rendered `now` stops being trusted: the next publish or expiry time
+    in its county, the next midnight, `max_age`, or what a view asked for."""
+    times = [now + max_age, next_midnight(now)]
+    if state is not None:
+        nxt = state.next_transition(now)
+        if nxt is not None:
+            times.append(nxt)
+    asked = request.environ.get(UNTIL)
+    if asked is not None:
+        times.append(asked)
+    return min(times)
+
+
+def serve(request, entry):
+    """A cached entry as this request's answer: a fresh nonce, or 304."""
+    body, headerlist, etag, last_modified, _until = entry
+    response = Response()
+    response.headerlist = list(headerlist)
+    response.etag = etag
+    response.last_modified = last_modified
+    response.headers['Cache-Control'] = PUBLIC
+    response.headers[HEADER] = 'hit'
+    if etag in request.if_none_match:
+        response.status = 304
+        del response.content_type
+        return response
+    if PLACEHOLDER in body:
+        body = body.replace(PLACEHOLDER, request.csp_nonce.encode('ascii'))
+    response.body = body
+    return response
+
+
+def _storable(request, response):
+    if response.status_int != 200 or response.content_type not in CACHED_TYPES:
+        return False
+    if 'Set-Cookie' in response.headers or request.environ.get(ATTRIBUTES):
+        return False
+    control = response.cache_control
+    if control.private or control.no_store:
+        return False
+    length = response.content_length
+    return length is None or length <= MAX_BODY
+
+
+def _private(response):
+    if response.content_type in CACHED_TYPES:
+        response.headers['Cache-Control'] = PRIVATE
+
+
+def _private_if_session(request, response):
+    """A page that started a session (a form's CSRF token, a message) is the visitor's own."""
+    if 'Set-Cookie' in response.headers:
+        _private(response)
+
+
+class PageCacheTween:
+    """See the module docstring."""
+
+    def __init__(self, handler, registry):
+        self.handler = handler
+        self.registry = registry
+        self.cache = get_page_cache(registry)
+        self.cookies = tuple(sorted(get_extensions(registry).page_cache_cookies))
+        info = registry.queryUtility(IStaticURLInfo)
+        # a static view's route is named '__<name>/' and serves '/<name>/…'
+        self.static_prefixes = tuple(
+            '/' + route[2:] for _url, _spec, route in getattr(info, 'registrations', ())
+            if route and route.startswith('__'))
+
+    def __call__(self, request):
+        if request.method not in ('GET', 'HEAD'):
+            return self.handler(request)
+        path = request.environ.get('PATH_INFO', '')
+        if path.startswith(self.static_prefixes):
+            response = self.handler(request)
+            query = request.environ.get('QUERY_STRING', '')
+            if response.status_int == 200 and (BUST_PARAM + '=') in query:
+                response.headers['Cache-Control'] = IMMUTABLE
+            return response
+        if SESSION_COOKIE in request.cookies or request.authorization:
+            response = self.handler(request)
+            _private(response)
+            response.headers[HEADER] = 'bypass'
+            return response
+        try:
+            found = page_key(request, self.cookies)
+        except (UnicodeDecodeError, ValueError):
+            found = None      # bad input: the guard answers 400, never from the cache
+        now = time.time()
+        if found is not None and self.cache.enabled:
+            entry = self.cache.get(found[0])
+            if entry is not None and now < entry[4]:
+                return serve(request, entry)
+        response = self.handler(request)
+        if not _storable(request, response):
+            response.headers[HEADER] = 'bypass'
+            request.add_response_callback(_private_if_session)
+            return response
+        self.prepare(request, response, found, now)
+        return response
+
+    def prepare(self, request, response, found, now):
+        """Give a cacheable answer its validators; store it once the session has spoken."""
+        body = response.body
+        nonce = request.__dict__.get('csp_nonce')
+        if nonce:
+            body = body.replace(nonce.encode('ascii'), PLACEHOLDER)
+        etag = hashlib.sha256(body).hexdigest()[:40]
+        response.etag = etag
+        response.last_modified = math.floor(now)
+        response.headers['Cache-Control'] = PUBLIC
+        store = (found is not None and self.cache.enabled
+                 and request.view_name not in UNCACHED_VIEWS)
+        response.headers[HEADER] = 'miss' if store else 'bypass'
+        headerlist = tuple((k, v) for k, v in response.headerlist if k.lower() in KEPT_HEADERS)
+        # read now, in the snapshot the page was rendered from (the callback runs after commit)
+        until = valid_until(request, found[1], now, self.cache.max_age) if store else None
+
+        def finish(request, response):
+            if 'Set-Cookie' in response.headers:
+                # the page started a session (a form's CSRF token, a message): never shared
+                del response.etag
+                del response.last_modified
+                response.headers['Cache-Control'] = PRIVATE
+                response.headers[HEADER] = 'bypass'
+                return
+            if store:
+                self.cache.set(found[0], (body, headerlist, etag, math.floor(now), until))
+            if etag in request.if_none_match:
+                response.status = 304
+                response.body = b''
+                del response.content_type
+        request.add_response_callback(finish)
+
+
+def page_cache_tween_factory(handler, registry):
+    return PageCacheTween(handler, registry)
