@@ -1,4 +1,5 @@
 """Listing helpers shared by every content kind: visibility filter, pagination, panels."""
+from ..clock import utcnow
 from ..extensions import TenantPanel, get_extensions
 from ..paging import PAGE_SIZE, Page, page_number  # noqa: F401 — kinds import them from here
 from ..security.roles import publicly_visible
@@ -16,6 +17,31 @@ def visible_items(section, request, now=None):
     can_see_all = request.has_permission('view_unpublished', section)
     return [item for item in items
             if getattr(item, 'type_name', None) and (can_see_all or publicly_visible(item, now))]
+
+
+def indexed_names(section, request, now=None, category=None):
+    """Names of the items of `section` the requester may see, in display order (pinned
+    first, then newest), read from the section's index (`content.ordering`) without loading
+    an item; None when the section has no index or its kind lends it items it does not
+    store (then `visible_items` is the way). `category` keeps only that category."""
+    from .ordering import entry_is_public, newest_index
+    if get_extensions(request.registry).section_listings.get(section.__name__) is not None:
+        return None
+    index = newest_index(section)
+    if index is None:
+        return None
+    public_only = not request.has_permission('view_unpublished', section)
+    now = now or utcnow()
+    return (name for name, entry in index.entries()
+            if (not public_only or entry_is_public(entry, now))
+            and (category is None or entry[3] == category))
+
+
+def indexed_page(section, names, number, size=PAGE_SIZE):
+    """A `Page` of the items named by `names` (only that page's items are loaded)."""
+    page = Page(list(names), number, size)
+    page.items = [section.data[name] for name in page.items]
+    return page
 
 
 def add_section_listing(config, section_name, func):
