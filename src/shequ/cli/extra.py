@@ -1,2 +1,2 @@
 """Import the modules that register further `shequ` subcommands."""
-from . import roster, search, settings, users, volunteers  # noqa: F401
+from . import province, roster, search, settings, users, volunteers  # noqa: F401
