@@ -64,6 +64,10 @@ SHARES = (('notice', 0.45), ('document', 0.19), ('service', 0.13), ('activity', 
           ('duty', 0.06), ('team', 0.04))
 
 
+# slugs of each level differ, so a standard from above is never shadowed by a local item
+LEVEL_PREFIX = {'county': 'x', 'township': 'z', 'street': 'z', 'community': '', 'village': ''}
+
+
 def place_name(rng, n=2):
     return ''.join(rng.choice(PLACE) for _ in range(n))
 
@@ -113,7 +117,7 @@ class Builder:
             title, category = SERVICES[(offset + i) % len(SERVICES)]
             if i >= len(SERVICES):
                 title = '%s（%d）' % (title, i // len(SERVICES) + 1)
-            self.add(section, 'fw%03d' % i, Service(
+            self.add(section, '%sfw%03d' % (LEVEL_PREFIX[tenant.kind], i), Service(
                 title=title if standard else '%s%s' % (tenant.title[:4], title),
                 category=category, standard=standard,
                 summary='%s：符合条件的居民可向%s提出申请。' % (title, tenant.title),
@@ -147,7 +151,7 @@ class Builder:
         section = tenant['duties']
         for i in range(count):
             kind = DUTY_KINDS[i % len(DUTY_KINDS)]
-            self.add(section, 'qd%02d' % i, DutyList(
+            self.add(section, '%sqd%02d' % (LEVEL_PREFIX[tenant.kind], i), DutyList(
                 title='%s%s' % (tenant.title, kind), kind=kind, standard=standard,
                 summary='%s的%s。' % (tenant.title, kind),
                 items=tuple({'name': '%s第%d项' % (kind, n + 1), 'basis': '有关法律法规',
