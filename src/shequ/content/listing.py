@@ -12,11 +12,29 @@ def visible_items(section, request, now=None):
     rather than once per item. A content kind may lend a section more items than it stores
     (inherited standard services): it registers a lister with `config.add_section_listing`.
     """
+    memo = _listing_memo(request) if now is None else None
+    known = memo.get(id(section)) if memo is not None else None
+    if known is not None and known[0] is section:
+        return list(known[1])
     lister = get_extensions(request.registry).section_listings.get(section.__name__)
     items = lister(section, request) if lister is not None else list(section.values())
     can_see_all = request.has_permission('view_unpublished', section)
-    return [item for item in items
-            if getattr(item, 'type_name', None) and (can_see_all or publicly_visible(item, now))]
+    items = [item for item in items
+             if getattr(item, 'type_name', None) and (can_see_all or publicly_visible(item, now))]
+    if memo is not None:
+        memo[id(section)] = (section, tuple(items))
+    return items
+
+
+def _listing_memo(request):
+    """Per-request memo of `visible_items` by section (GET and HEAD only): a tenant home
+    asks once for its cards and once more for its section menu."""
+    if getattr(request, 'method', None) not in ('GET', 'HEAD'):
+        return None
+    memo = request.__dict__.get('_shequ_visible')
+    if memo is None:
+        memo = request.__dict__['_shequ_visible'] = {}
+    return memo
 
 
 def indexed_names(section, request, now=None, category=None):
