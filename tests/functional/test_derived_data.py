@@ -153,3 +153,21 @@ def test_evolve_steps_fill_the_indexes_of_existing_data(demo):
         assert list(county.notices_below.ids.keys()) == below_before
         assert 'qingxi/xingfu/notices/yimiao' in below_before
     assert below_titles(demo)[0] == '疫苗接种安排'
+
+
+# --- the security policy's shortcut for visitors without a login ---
+
+def test_no_acl_gives_a_visitor_without_login_more_than_view(demo):
+    """The policy answers every other permission of an anonymous visitor without an ACL."""
+    from pyramid.authorization import ACLHelper, Everyone
+    from shequ.security.policy import _ACLHolder
+    from shequ.security.roles import ROLE_PERMISSIONS, acl_for
+    permissions = set().union(*ROLE_PERMISSIONS.values()) | {'authenticated'}
+    with demo.root() as root:
+        xingfu = root['sunwu']['qingxi']['xingfu']
+        contexts = [root, root['sunwu'], xingfu, xingfu['notices'], xingfu['services']]
+        contexts += list(xingfu['notices'].values())
+        for context in contexts:
+            holder = _ACLHolder(acl_for(context))
+            allowed = {p for p in permissions if ACLHelper().permits(holder, [Everyone], p)}
+            assert allowed <= {'view'}, (context, allowed)

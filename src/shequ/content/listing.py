@@ -18,12 +18,20 @@ def visible_items(section, request, now=None):
         return list(known[1])
     lister = get_extensions(request.registry).section_listings.get(section.__name__)
     items = lister(section, request) if lister is not None else list(section.values())
-    can_see_all = request.has_permission('view_unpublished', section)
+    can_see_all = may_see_unpublished(section, request)
     items = [item for item in items
              if getattr(item, 'type_name', None) and (can_see_all or publicly_visible(item, now))]
     if memo is not None:
         memo[id(section)] = (section, tuple(items))
     return items
+
+
+def may_see_unpublished(section, request):
+    """Whether the requester sees drafts in `section`; a visitor who is not logged in never
+    does (only roles hold `view_unpublished`), so no ACL is built for them."""
+    if request.identity is None:
+        return False
+    return bool(request.has_permission('view_unpublished', section))
 
 
 def _listing_memo(request):
@@ -48,7 +56,7 @@ def indexed_names(section, request, now=None, category=None):
     index = newest_index(section)
     if index is None:
         return None
-    public_only = not request.has_permission('view_unpublished', section)
+    public_only = not may_see_unpublished(section, request)
     now = now or utcnow()
     return (name for name, entry in index.entries()
             if (not public_only or entry_is_public(entry, now))

@@ -1,6 +1,7 @@
 """The Pyramid 2 security policy: session identity, role principals per tenant lineage."""
 from pyramid.authentication import SessionAuthenticationHelper
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.security import Denied
 
 from .roles import acl_for, principals_for
 from .sessions import session_is_open
@@ -67,6 +68,10 @@ class SecurityPolicy:
         return principals
 
     def permits(self, request, context, permission):
+        if permission != 'view' and request.identity is None:
+            # every ACL (`acl_for`) gives a visitor without a login `view` at most: a page's
+            # toolbar and menus ask for edit, manage … dozens of times
+            return Denied('%s needs a login' % permission)
         memo = _memo(request)
         if memo is None:
             principals = self.effective_principals(request, context)
