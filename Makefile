@@ -7,7 +7,7 @@ LOCALE := src/shequ/locale
 PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
-.PHONY: serve test test-fast test-browser install catalog extract init bench bench-volunteers clean browser-deps server-deps
+.PHONY: serve test test-fast test-browser install catalog extract init bench bench-province bench-volunteers clean browser-deps server-deps wrk
 
 serve: install catalog init
 	$(BIN)/pserve development.ini
@@ -45,8 +45,22 @@ init: install catalog
 	$(BIN)/shequ init development.ini
 	$(BIN)/shequ evolve development.ini
 
-bench: install
+# pages under waitress against a bare traversal page (demo tree), then search vs SQLite FTS5
+bench: install catalog wrk
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/search.py
+
+# the same pages on the province tree (built by `shequ province` once, then reused) and demo
+bench-province: install catalog wrk
+	mkdir -p var/province
+	$(BIN)/shequ province bench/province.ini
+	$(BIN)/python bench/pages.py --trees demo,province
+
+# Debian's wrk drives bench/pages.py (without it the bench falls back to Python threads)
+wrk:
+	@command -v wrk >/dev/null 2>&1 || (apt-get install -y -q wrk >/dev/null 2>&1 || \
+	  (apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1)) || \
+	  echo "wrk could not be installed: bench/pages.py uses its Python load generator"
 
 # a community's pages with 5,000 volunteers and 100,000 ledger entries against 10 and 200
 bench-volunteers: install catalog

@@ -123,6 +123,7 @@ def test_a_database_from_before_duty_lists_gets_their_section_by_evolve(tmp_path
 
 LATER_STEPS = ['security.drop_lockout_fields', 'security.append_only_audit_logs',
                'content.times_in_utc', 'search.append_only_journal',
+               'content.newest_index', 'services.title_pinyin', 'notices.below_index',
                'pagecache.add_page_states']
 
 

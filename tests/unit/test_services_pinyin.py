@@ -2,7 +2,8 @@
 import colander
 import pytest
 
-from shequ.services.catalogue import category_key, initial, pinyin_key
+from shequ.services.catalogue import category_key
+from shequ.services.sortkeys import initial, pinyin_key
 from shequ.services.schema import ServiceSchema
 
 

@@ -1,2 +1,3 @@
 """Import the modules that register further `shequ` subcommands."""
-from . import backup, requests, roster, search, settings, transfer, users, volunteers  # noqa: F401
+from . import (backup, province, requests, roster, search, settings, transfer,  # noqa: F401
+               users, volunteers)

@@ -116,6 +116,11 @@ def includeme(config):
     config.add_directive('add_tenant_panel', add_tenant_panel)
     config.add_directive('add_tenant_import_key', add_tenant_import_key)
     config.add_evolution_step(evolve_times_to_utc, name='content.times_in_utc')
+    from ..tree.events import ObjectAdded, ObjectModified, ObjectWillBeRemoved
+    from .ordering import evolve_newest_index, section_subscriber
+    for event in (ObjectAdded, ObjectModified, ObjectWillBeRemoved):
+        config.add_subscriber(section_subscriber, event)
+    config.add_evolution_step(evolve_newest_index, name='content.newest_index')
     # after every registration (a later order): a kind must declare the section it uses
     extensions = get_extensions(config.registry)
     config.action(None, lambda: check_sections_declared(extensions), order=1)

@@ -5,7 +5,7 @@ from pyramid.view import view_config
 
 from ..extensions import get_extensions
 from ..tree import Tenant, effective_setting, shown_sections
-from .listing import render_tenant_panels, visible_items
+from .listing import indexed_names, render_tenant_panels, visible_items
 from ..tree.phone import phone_numbers
 
 LATEST_PER_SECTION = 5
@@ -53,10 +53,17 @@ def section_cards(tenant, request):
     orders = get_extensions(request.registry).home_orders
     cards = []
     for section in shown_sections(tenant, request.registry):
+        order = orders.get(section.__name__)
+        names = indexed_names(section, request) if order is None else None
+        if names is not None:      # newest first from the section's index: load five
+            names = list(names)
+            if names:
+                cards.append({'section': section, 'count': len(names), 'ordered': False,
+                              'items': [section.data[n] for n in names[:LATEST_PER_SECTION]]})
+            continue
         items = visible_items(section, request)
         if not items:
             continue
-        order = orders.get(section.__name__)
         if order is not None:
             items = order(section, request, items)
         else:

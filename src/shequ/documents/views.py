@@ -1,4 +1,6 @@
 """Pages of the documents section: the grouped list, a document, its A4 print page."""
+from functools import lru_cache
+
 from pypinyin import lazy_pinyin
 from pyramid.renderers import get_renderer
 from pyramid.view import view_config
@@ -54,8 +56,15 @@ def replaced_documents(doc, request):
             if isinstance(d, Document) and d.superseded_by == doc.__name__]
 
 
+@lru_cache(maxsize=4096)
+def _pinyin(title):
+    """The pinyin of a title, cached by the title itself (pypinyin per document per request
+    was most of the section page's time)."""
+    return ''.join(lazy_pinyin(title))
+
+
 def _title_key(doc):
-    return ''.join(lazy_pinyin(doc.title or ''))
+    return _pinyin(doc.title or '')
 
 
 def _date_key(doc):

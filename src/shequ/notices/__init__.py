@@ -5,7 +5,7 @@ from ..clock import utcnow
 from ..content import PUBLISHED, Content
 from ..content.richtext import html_to_text
 from ..i18n import _
-from ..tree.events import ObjectAdded, ObjectModified
+from ..tree.events import ObjectAdded, ObjectModified, ObjectWillBeRemoved
 from .schema import CATEGORIES, FINANCE, normalise_import, notice_import_schema, notice_schema
 
 __all__ = ('Notice', 'CATEGORIES', 'FINANCE', 'totals')
@@ -85,6 +85,11 @@ def includeme(config):
                             order=10)
     config.add_subscriber(mark_published, ObjectAdded)
     config.add_subscriber(mark_published, ObjectModified)
+    from .below import BelowSubscriber, evolve_below_index
+    below = BelowSubscriber(Notice)
+    for event in (ObjectAdded, ObjectModified, ObjectWillBeRemoved):
+        config.add_subscriber(below, event)
+    config.add_evolution_step(evolve_below_index, name='notices.below_index')
     config.scan('.views')
     config.scan('.table')
     config.scan('.feeds')

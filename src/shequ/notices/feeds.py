@@ -12,7 +12,7 @@ from pyramid.view import view_config
 from ..clock import utcnow
 from ..tree import Section, find_tenant, lineage_tenants, walk_tenants
 from ..content.richtext import html_to_text, sanitize
-from . import Notice
+from . import Notice, below
 
 BELOW_COUNT = 20      # notices from the tenants below shown on a township/county page
 FEED_COUNT = 30       # entries in a feed
@@ -52,10 +52,14 @@ def public_notices(tenant, now):
 def latest_below(tenant, count, now=None):
     """[(tenant, notice)]: the `count` newest public notices of every tenant below `tenant`.
 
-    Each tenant gives at most its own `count` newest (a bounded heap), so a county with
-    hundreds of tenants never sorts all their notices at once.
+    Read from the tenant's index of the notices below it (`below.py`), loading only the
+    notices shown. A tenant without one (data not yet evolved) walks the tree: each tenant
+    gives at most its own `count` newest (a bounded heap).
     """
     now = now or utcnow()
+    indexed = below.latest_below(tenant, count, now)
+    if indexed is not None:
+        return indexed
     per_tenant = (((sub, n) for n in heapq.nlargest(count, public_notices(sub, now), key=_date))
                   for sub in walk_tenants(tenant))
     return heapq.nlargest(count, chain.from_iterable(per_tenant), key=lambda pair: pair[1].date)

@@ -6,7 +6,7 @@ from pyramid.view import view_config
 
 from ..content.attachments import (attachment_from_upload, download_url, download_view,
                                    find_attachment)
-from ..content.listing import Page, page_number, visible_items
+from ..content.listing import Page, indexed_names, indexed_page, page_number, visible_items
 from ..content.printing import print_values
 from ..content.qr import qr_png
 from ..content.review import edit
@@ -35,13 +35,18 @@ def category_param(request):
 def notices_view(context, request):
     """A tenant's notices (pinned first, newest first), by category, paginated."""
     category = category_param(request)
-    items = [n for n in visible_items(context, request) if isinstance(n, Notice)]
-    if category:
-        items = [n for n in items if n.category == category]
+    names = indexed_names(context, request, category=category)
+    if names is not None:       # the section's index: only this page's notices are loaded
+        page = indexed_page(context, names, page_number(request))
+        page.items = [n for n in page.items if isinstance(n, Notice)]
+    else:
+        items = [n for n in visible_items(context, request) if isinstance(n, Notice)]
+        if category:
+            items = [n for n in items if n.category == category]
+        page = Page(newest_first(items), page_number(request))
     tenant = find_tenant(context)
     below = latest_below(tenant, BELOW_COUNT) if tenant.tenants() else []
-    return {'page': Page(newest_first(items), page_number(request)), 'category': category,
-            'categories': CATEGORIES, 'below': below}
+    return {'page': page, 'category': category, 'categories': CATEGORIES, 'below': below}
 
 
 def attachment_rows(item, request):

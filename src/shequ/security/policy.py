@@ -1,6 +1,7 @@
 """The Pyramid 2 security policy: session identity, role principals per tenant lineage."""
 from pyramid.authentication import SessionAuthenticationHelper
 from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.security import Denied
 
 from .roles import acl_for, principals_for
 from .sessions import session_is_open
@@ -12,6 +13,21 @@ class _ACLHolder:
 
     def __init__(self, acl):
         self.__acl__ = acl
+
+
+def _memo(request):
+    """Per-request memo of principals and ACLs by resource, for GET and HEAD only.
+
+    Nothing a GET does changes grants, settings or workflow states; a POST may change
+    them and then ask again in the same request, so it is always asked afresh. The memo
+    keeps each resource with its entry, so an id is never reused within the request.
+    """
+    if getattr(request, 'method', None) not in ('GET', 'HEAD'):
+        return None
+    memo = request.__dict__.get('_shequ_permits')
+    if memo is None:
+        memo = request.__dict__['_shequ_permits'] = {}
+    return memo
 
 
 class SecurityPolicy:
@@ -52,8 +68,20 @@ class SecurityPolicy:
         return principals
 
     def permits(self, request, context, permission):
-        principals = self.effective_principals(request, context)
-        return self.acl.permits(_ACLHolder(acl_for(context)), principals, permission)
+        if permission != 'view' and request.identity is None:
+            # every ACL (`acl_for`) gives a visitor without a login `view` at most: a page's
+            # toolbar and menus ask for edit, manage … dozens of times
+            return Denied('%s needs a login' % permission)
+        memo = _memo(request)
+        if memo is None:
+            principals = self.effective_principals(request, context)
+            return self.acl.permits(_ACLHolder(acl_for(context)), principals, permission)
+        # a page asks about the same few resources many times (toolbar, menu, crumbs)
+        known = memo.get(id(context))
+        if known is None or known[0] is not context:
+            known = memo[id(context)] = (context, self.effective_principals(request, context),
+                                         _ACLHolder(acl_for(context)))
+        return self.acl.permits(known[2], known[1], permission)
 
     def remember(self, request, userid, **kw):
         return self.helper.remember(request, userid, **kw)

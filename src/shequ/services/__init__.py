@@ -5,6 +5,7 @@ from ..content import Content
 from ..i18n import _
 from .importing import normalise_entry
 from .schema import ServiceSchema
+from .sortkeys import title_keys
 
 SERVICE_FIELDS = tuple(node.name for node in ServiceSchema().children)
 # defaults for fields an item was created without (and for items made before a field existed)
@@ -18,13 +19,20 @@ class Service(Content):
     type_name = 'service'
     fields = SERVICE_FIELDS
     locals().update(SERVICE_DEFAULTS)
+    # derived from the title when it is stored (`sortkeys`): the catalogue's order and A–Z
+    title_pinyin = None
+    title_initial = None
 
     def update(self, **kw):
-        """Store sequences as tuples so nothing is mutated in place."""
+        """Store sequences as tuples so nothing is mutated in place; keep the title's
+        pinyin sort key and initial in step with the title."""
         for key in ('materials', 'steps', 'keywords', 'faqs'):
             if key in kw and kw[key] is not None:
                 kw[key] = tuple(dict(v) if isinstance(v, dict) else v for v in kw[key])
-        return super().update(**kw)
+        changed = super().update(**kw)
+        if 'title' in changed or self.title_pinyin is None:
+            self.title_pinyin, self.title_initial = title_keys(self.title)
+        return changed
 
     def search_fields(self):
         """Everything a resident might type: summary, conditions, materials, steps, FAQ."""
@@ -44,6 +52,17 @@ def service_import_schema():
     return ServiceSchema()
 
 
+def evolve_title_pinyin(root, registry):
+    """Store the pinyin sort key and initial of every service's title (`Service.update`
+    keeps them from now on)."""
+    from ..tree import walk_tenants
+    for tenant in walk_tenants(root):
+        section = tenant.get('services')
+        for item in (section.values() if section is not None else ()):
+            if isinstance(item, Service):
+                item.title_pinyin, item.title_initial = title_keys(item.title)
+
+
 def includeme(config):
     """Register the service type, inheritance of standards, tenant-file keys and views."""
     from .inherit import apply_hidden, apply_overrides, catalogue_items, find_inherited
@@ -53,6 +72,7 @@ def includeme(config):
         'service', Service, ServiceSchema, _('Service guide'), 'services',
         add_permission='add', import_key='services', import_schema=service_import_schema,
         extra={'normalise': normalise_entry})
+    config.add_evolution_step(evolve_title_pinyin, name='services.title_pinyin')
     config.add_section_fallback('services', find_inherited)
     config.add_section_listing('services', catalogue_items)
     from .catalogue import most_used_first

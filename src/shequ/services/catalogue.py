@@ -1,7 +1,4 @@
 """The service catalogue of a tenant: by category (with counts) and by pinyin initial."""
-import string
-
-from pypinyin import Style, lazy_pinyin
 from pyramid.view import view_config
 
 from ..content.listing import Page, page_number, visible_items
@@ -9,24 +6,9 @@ from ..search.subscribers import get_search
 from ..tree import Section, tenant_path
 from .inherit import hidden_here
 from .schema import CATEGORY_ORDER
+from .sortkeys import (LETTERS, OTHER, category_pinyin, title_initial, title_key)
 
-LETTERS = tuple(string.ascii_uppercase)
-OTHER = '#'
 CATALOGUE_PAGE = 20
-
-
-def pinyin_key(text):
-    """Sort key of a Chinese title: its full pinyin, then the text."""
-    return (' '.join(lazy_pinyin(text or '')).lower(), text or '')
-
-
-def initial(text):
-    """The pinyin initial of `text` as an upper-case letter, '#' for anything else."""
-    text = (text or '').strip()
-    if not text:
-        return OTHER
-    letter = lazy_pinyin(text[0], style=Style.FIRST_LETTER, errors='default')[0][:1].upper()
-    return letter if letter in LETTERS else OTHER
 
 
 def category_key(name):
@@ -34,7 +16,7 @@ def category_key(name):
     try:
         return (0, CATEGORY_ORDER.index(name), '')
     except ValueError:
-        return (1, 0, pinyin_key(name)[0])
+        return (1, 0, category_pinyin(name))
 
 
 def categories(items):
@@ -87,7 +69,7 @@ class CategoryPages:
 
 def catalogue_order(item):
     """Sort key of the catalogue: category in the usual order, then pinyin of the title."""
-    return (category_key(item.category), pinyin_key(item.title))
+    return (category_key(item.category), title_key(item))
 
 
 def most_used_first(section, request, items):
@@ -110,16 +92,16 @@ def catalogue_view(context, request):
     items = visible_items(context, request)
     category = request.params.get('category', '').strip()
     letter = request.params.get('letter', '').strip().upper()[:1]
-    letters = {initial(item.title) for item in items}
+    letters = {title_initial(item) for item in items}
     shown = items
     if category:
         shown = [i for i in shown if i.category == category]
     if letter:
-        shown = [i for i in shown if initial(i.title) == letter]
+        shown = [i for i in shown if title_initial(i) == letter]
     if letter and not category:
-        shown.sort(key=lambda i: pinyin_key(i.title))
+        shown.sort(key=title_key)
     else:
-        shown.sort(key=lambda i: (category_key(i.category), pinyin_key(i.title)))
+        shown.sort(key=catalogue_order)
     grouped = not (letter and not category)
     page = (CategoryPages if grouped else Page)(shown, page_number(request), CATALOGUE_PAGE)
     query = {k: v for k, v in (('category', category), ('letter', letter)) if v}

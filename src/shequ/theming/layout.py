@@ -137,10 +137,14 @@ class Layout:
     def has_visible(self, section):
         """Whether `section` lists anything the requester may see.
 
-        A stored item that is public answers at once (a notices section of thousands stops
-        at its first); only then is the kind's listing asked (inherited standards)."""
-        from ..content.listing import visible_items
+        The section's index answers without loading an item; a section without one (or
+        lending items, like inherited standards) looks at stored items until a public one,
+        and only then asks the kind's listing."""
+        from ..content.listing import indexed_names, visible_items
         from ..security.roles import publicly_visible
+        names = indexed_names(section, self.request)
+        if names is not None:
+            return next(names, None) is not None
         for item in section.values():
             if getattr(item, 'type_name', None) and publicly_visible(item):
                 return True
