@@ -6,11 +6,10 @@ from pyramid.settings import asbool
 
 from .policy import SecurityPolicy
 from .roles import ROLES, grant, grants_of, normalise_role, revoke  # noqa: F401
-from .sessions import session_idle_timeout
+from .sessions import SESSION_COOKIE, session_idle_timeout  # noqa: F401 (SESSION_COOKIE)
 from .throttle import ILoginThrottle, LoginThrottle, throttle_file
 from .users import User, evolve_drop_lockout_fields, find_user, get_users  # noqa: F401
 
-SESSION_COOKIE = 'shequ_session'
 
 
 def request_root(request):

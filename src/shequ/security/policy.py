@@ -4,7 +4,7 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.security import Denied
 
 from .roles import acl_for, principals_for
-from .sessions import session_is_open
+from .sessions import SESSION_COOKIE, SESSION_ID, session_is_open
 from .users import find_user
 
 
@@ -43,16 +43,24 @@ class SecurityPolicy:
         A signed cookie alone is not enough: its session id must still be recorded on
         the user (logout and a password change remove it) and within its lifetime.
         """
+        if SESSION_COOKIE not in request.cookies and 'session' not in request.__dict__:
+            return None                     # no session at all: a visitor (asked ~14× a page)
         login = self.helper.authenticated_userid(request)
         if login is None:
             return None
+        memo = _memo(request)
+        key = ('identity', login, request.session.get(SESSION_ID))
+        if memo is not None and key in memo:
+            return memo[key]
         root = getattr(request, 'root', None)
         if root is None:
             from . import request_root
             root = request_root(request)
         user = find_user(root, login)
         if user is None or not user.active or not session_is_open(request, user):
-            return None
+            user = None
+        if memo is not None:
+            memo[key] = user
         return user
 
     def authenticated_userid(self, request):

@@ -14,6 +14,7 @@ import time
 from .users import session_key
 
 SESSION_ID = 'shequ.session_id'
+SESSION_COOKIE = 'shequ_session'      # the signed session cookie's name
 DEFAULT_MAX_AGE = 8 * 3600      # seconds from login, whatever happens
 DEFAULT_IDLE_TIMEOUT = 3600     # seconds without a request
 
