@@ -74,12 +74,14 @@ def bad_request_view(exc, request):
     return {}
 
 
-@exception_view_config(ConflictError, renderer='templates/busy.pt', last_retry_attempt=True)
+@exception_view_config(ConflictError, renderer='templates/busy.pt')
 def busy_view(exc, request):
     """Every retry of a write met another writer's change: 503, never a 500.
 
-    Earlier attempts are retried by pyramid_retry (the predicate keeps this view out of
-    them); a save from a stale form answers 409 in its own view before this can happen.
+    pyramid_retry discards this answer and retries while attempts are left (it retries a
+    retryable exception an exception view rendered), so only the last attempt's reaches
+    the visitor; pyramid_tm aborts (request.exception). A save from a stale form answers
+    409 in its own view before this can happen.
     """
     request.response.status = 503
     request.response.headers['Retry-After'] = '1'
