@@ -34,7 +34,7 @@ PHONE = {'width': 375, 'height': 812}
 
 # what shows that a mode is in force on a page (print views carry the print sheets only)
 QINGSHAN = ("!location.pathname.startsWith('/sunwu/') || !document.querySelector('nav.sections')"
-            " || [...document.styleSheets].some(s => (s.href || '').endsWith('/qingshan.css'))")
+            " || [...document.styleSheets].some(s => (s.href || '').split('?')[0].endsWith('/qingshan.css'))")
 BODY_PX = 'parseFloat(getComputedStyle(document.body).fontSize)'
 ELDER = BODY_PX + ' >= 20'
 NOT_ELDER = BODY_PX + ' < 20'

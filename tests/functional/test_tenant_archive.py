@@ -24,10 +24,14 @@ DOC = '/sunwu/qingxi/xingfu/documents/zhi-ban-zhi-du/'
 
 
 def normalise(html):
-    """A page without what differs per request: nonces, CSRF tokens, iCalendar stamps."""
+    """A page without what differs per request: nonces, CSRF tokens, the requests form's
+    challenge, iCalendar stamps."""
     html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
     html = re.sub(r'(name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
     html = re.sub(r"'nonce-[^']*'", "'nonce-'", html)
+    # the requests form's question against automatic submissions is drawn per page
+    html = re.sub(r'(<label for="challenge")[^<]*', r'\1', html)
+    html = re.sub(r'(name="challenge_token" value=")[^"]*"', r'\1"', html)
     return re.sub(r'DTSTAMP:\S+', 'DTSTAMP:', html)      # iCalendar: when it was made
 
 
