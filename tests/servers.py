@@ -232,7 +232,7 @@ def write_server_ini(folder, port, uri, **extra):
     folder = str(folder)
     settings = {
         'zodbconn.uri': uri,
-        'retry.attempts': '3',
+        'retry.attempts': '5',
         'pyramid.default_locale_name': 'zh_CN',
         'shequ.themes_dir': os.path.join(HERE, 'themes'),
         'shequ.index_dir': os.path.join(folder, 'index'),

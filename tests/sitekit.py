@@ -19,7 +19,7 @@ def make_settings(tmp, **extra):
     """App settings for a throwaway database and index under `tmp`."""
     settings = {
         'zodbconn.uri': 'file://%s/Data.fs?blobstorage_dir=%s/blobs' % (tmp, tmp),
-        'retry.attempts': '3',
+        'retry.attempts': '5',     # as development.ini and production.ini
         'pyramid.default_locale_name': 'zh_CN',
         'shequ.themes_dir': os.path.join(HERE, 'themes'),
         'shequ.demo_file': DEMO_FILE,
