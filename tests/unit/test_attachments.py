@@ -156,6 +156,25 @@ def test_a_child_past_its_time_or_memory_is_stopped_and_the_refusal_recorded():
     assert extract('a.docx', data, memory=30 * MB) == ('', MEMORY)
 
 
+BIG_PARENT = '''
+import sys
+big = bytearray(600 * 1024 * 1024)      # the parent's resident set: past half the cap
+for i in range(0, len(big), 4096):
+    big[i] = 1
+from shequ.content.extract import extract
+print(extract('broken.pdf', sys.stdin.buffer.read()).refused)
+'''
+
+
+def test_a_big_parent_does_not_make_a_broken_file_look_out_of_memory():
+    """getrusage's peak survives exec: a server grown past half the child's cap made every
+    broken file 'memory'. The child measures its own address space (/proc VmHWM)."""
+    res = subprocess.run([sys.executable, '-c', BIG_PARENT], input=PDF + b'garbage',
+                         capture_output=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.decode().split()[-1] == UNREADABLE
+
+
 def test_other_kinds_have_no_text_and_no_refusal():
     assert extract('photo.png', b'\x89PNG\r\n\x1a\n') == ('', None)
     assert extract('broken.pdf', PDF + b'garbage') == ('', UNREADABLE)

@@ -140,8 +140,24 @@ def _near_cap(memory):
     """
     if not memory:
         return False
+    return _peak_resident() >= memory // 2
+
+
+def _peak_resident():
+    """Bytes of this process's peak resident set since it started its program.
+
+    /proc's VmHWM belongs to the address space exec made; getrusage's ru_maxrss survives
+    execve, so a child started by a big parent would seem near its cap from the start.
+    """
+    try:
+        with open('/proc/self/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
     import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 >= memory // 2
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def extract_here(kind, data, limit=MAX_TEXT, memory=None):
