@@ -23,7 +23,8 @@ test-fast: install catalog
 test-browser: install catalog browser-deps
 	SHEQU_REQUIRE_BROWSER=1 $(BIN)/pytest -q -m browser
 
-install: $(STAMP)
+# the scale extra builds psycopg2, which needs libpq-dev: server-deps comes first
+install: server-deps $(STAMP)
 
 $(STAMP): setup.py
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
