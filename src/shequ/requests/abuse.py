@@ -11,14 +11,12 @@ import hashlib
 import hmac
 import os
 import secrets
-import sqlite3
-import threading
 import time
 
 from zope.interface import Interface, implementer
 
 from ..security import session_secret
-from ..security.throttle import client_address
+from ..security.throttle import SaltedStore, client_address
 
 WINDOW = 3600
 DEFAULT_PER_HOUR = 5
@@ -31,28 +29,12 @@ class ISubmitThrottle(Interface):
 
 
 @implementer(ISubmitThrottle)
-class SubmitThrottle:
+class SubmitThrottle(SaltedStore):
     """Submissions per address in the last hour, in the SQLite file at `path`."""
 
     def __init__(self, path, per_hour=DEFAULT_PER_HOUR):
-        self.path = os.path.abspath(path)
         self.per_hour = per_hour
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        self._local = threading.local()
-        db = self._db()
-        with db:
-            db.execute('CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)')
-            db.execute('CREATE TABLE IF NOT EXISTS sent (key TEXT, at REAL)')
-            db.execute('INSERT OR IGNORE INTO meta VALUES (?, ?)',
-                       ('salt', secrets.token_bytes(32)))
-        self._salt = db.execute("SELECT value FROM meta WHERE name = 'salt'").fetchone()[0]
-
-    def _db(self):
-        db = getattr(self._local, 'db', None)
-        if db is None:
-            db = self._local.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
-            db.execute('PRAGMA journal_mode=WAL')
-        return db
+        SaltedStore.__init__(self, path, ('CREATE TABLE IF NOT EXISTS sent (key TEXT, at REAL)',))
 
     def _key(self, address):
         return hashlib.sha256(self._salt + address.encode('utf-8')).hexdigest()

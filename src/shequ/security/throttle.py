@@ -40,7 +40,6 @@ AUDIT_INTERVAL = 300    # at most one audit entry per address in this many secon
 AUDIT_PER_HOUR = 120    # and at most this many in all
 
 SCHEMA = (
-    'CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)',
     'CREATE TABLE IF NOT EXISTS failures (key TEXT PRIMARY KEY, count INTEGER, last REAL)',
     'CREATE TABLE IF NOT EXISTS refusals (key TEXT PRIMARY KEY, pending INTEGER, written REAL)',
     'CREATE TABLE IF NOT EXISTS audit_budget (hour INTEGER PRIMARY KEY, writes INTEGER)',
@@ -69,21 +68,19 @@ def _delay(count, free):
     return 0 if count < free else min(MAX_WAIT, 2 ** min(count - free, 20))
 
 
-class ILoginThrottle(Interface):
-    """The registry utility counting failed logins (one per application)."""
+class SaltedStore:
+    """A small SQLite file of salted hashes (WAL, one connection per thread), shared by
+    the worker processes of one machine; its `meta` table keeps the random salt.
+    The login throttle and the requests form's throttle are both one."""
 
-
-@implementer(ILoginThrottle)
-class LoginThrottle:
-    """Failure counts per address and per account name, in the SQLite file at `path`."""
-
-    def __init__(self, path):
+    def __init__(self, path, schema):
         self.path = os.path.abspath(path)
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         self._local = threading.local()
         db = self._db()
         with db:
-            for statement in SCHEMA:
+            db.execute('CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value BLOB)')
+            for statement in schema:
                 db.execute(statement)
             db.execute('INSERT OR IGNORE INTO meta VALUES (?, ?)',
                        ('salt', secrets.token_bytes(32)))
@@ -95,6 +92,18 @@ class LoginThrottle:
             db = self._local.db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
             db.execute('PRAGMA journal_mode=WAL')
         return db
+
+
+class ILoginThrottle(Interface):
+    """The registry utility counting failed logins (one per application)."""
+
+
+@implementer(ILoginThrottle)
+class LoginThrottle(SaltedStore):
+    """Failure counts per address and per account name, in the SQLite file at `path`."""
+
+    def __init__(self, path):
+        SaltedStore.__init__(self, path, SCHEMA)
 
     def _key(self, kind, value):
         return hashlib.sha256(self._salt + ('%s:%s' % (kind, value)).encode('utf-8')).hexdigest()
