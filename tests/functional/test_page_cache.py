@@ -6,6 +6,7 @@ import socket
 import subprocess
 import time
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -342,3 +343,170 @@ def test_a_post_that_writes_without_an_event_refreshes_its_county_only(demo):
     warm(anon, '/sunwu/')
     admin.post('/sunwu/@@logout', {'csrf_token': csrf(admin, '/sunwu/')})   # sessions: no event
     assert cache_of(anon.get('/sunwu/')) == 'miss'
+
+
+# --- search answers: keyed by the index state they were computed from ---
+
+SEARCH = COMMUNITY + '/@@search'
+SEARCH_JSON = COMMUNITY + '/@@search.json'
+
+
+def titles(res):
+    return [r['title'] for r in res.json['results']]
+
+
+def shown(res):
+    """The hits' titles of a JSON answer, the text of a page."""
+    return titles(res) if res.content_type == 'application/json' else res.text
+
+
+def test_a_search_answer_is_a_hit_and_changes_on_the_next_request_after_an_edit(demo):
+    anon = TestApp(demo.wsgi)
+    assert '最低生活保障申请' in warm(anon, SEARCH + '?q=' + quote('低保')).text
+    assert '最低生活保障申请' in titles(warm(anon, SEARCH_JSON + '?q=' + quote('低保')))
+    assert '最低生活保障申请' in titles(warm(anon, '/@@search.json?q=' + quote('低保')))
+    admin = staff(demo)
+    form = admin.get(SERVICE + '/@@edit').forms['deform']
+    form['title'] = '低保申请（新）'
+    assert form.submit('save').status_int == 302
+    for path in (SEARCH + '?q=' + quote('低保'), '/@@search.json?q=' + quote('低保'),
+                 SEARCH_JSON + '?q=' + quote('低保')):
+        res = anon.get(path)
+        assert cache_of(res) == 'miss' and '低保申请（新）' in shown(res), path
+        assert cache_of(anon.get(path)) == 'hit'
+    assert '最低生活保障申请' not in titles(res)
+
+
+def test_publish_withdraw_and_delete_each_show_in_a_cached_search(demo):
+    admin = staff(demo)
+    form = admin.get('/sunwu/notices/@@add?type=notice').forms['deform']
+    form['title'], form['body'] = '停水通知', '<p>周三停水</p>'
+    item = form.submit('save').location.replace('http://localhost', '').rstrip('/')
+    anon = TestApp(demo.wsgi)
+    path = SEARCH_JSON + '?q=' + quote('停水')
+    assert '停水通知' not in titles(warm(anon, path))
+    admin.post(item + '/@@workflow', {'csrf_token': csrf(admin), 'transition': 'publish'})
+    assert '停水通知' in titles(anon.get(path))
+    assert '停水通知' in titles(warm(anon, path))
+    admin.post(item + '/@@workflow', {'csrf_token': csrf(admin), 'transition': 'withdraw'})
+    assert '停水通知' not in titles(anon.get(path))
+    admin.post(item + '/@@workflow', {'csrf_token': csrf(admin), 'transition': 'publish'})
+    assert '停水通知' in titles(warm(anon, path))
+    admin.post(item + '/@@delete', {'csrf_token': csrf(admin), 'confirm': 'yes'})
+    assert '停水通知' not in titles(anon.get(path))
+
+
+def test_a_cached_search_follows_a_deferred_indexer_not_the_database(tmp_path):
+    from shequ.search.subscribers import get_search
+    site = Site(tmp_path, **{'shequ.index_inline': 'false'})
+    try:
+        site.load(BASE_FILE)
+        indexer = get_search(site.registry).indexer
+        indexer.apply_db(site.db, rebuild_missing=True)
+        anon = TestApp(site.wsgi)
+        paths = (SEARCH_JSON + '?q=' + quote('低保'), '/@@search.json?q=' + quote('低保'))
+        for path in paths:
+            assert '最低生活保障申请' in titles(warm(anon, path))
+        with site.root() as root:
+            modify(find(root, SERVICE), site.registry, title='低保申请（新）')
+        for path in paths:      # the index does not know yet: neither does the cache
+            assert '最低生活保障申请' in titles(warm(anon, path))
+        indexer.apply_db(site.db)
+        for path in paths:      # the database did not change since: the index state did
+            res = anon.get(path)
+            assert cache_of(res) == 'miss' and '低保申请（新）' in titles(res), path
+    finally:
+        site.close()
+
+
+def test_a_root_search_changes_after_a_change_in_any_county(demo):
+    with demo.root() as root:
+        add(root, 'aihui', Tenant('county', '爱辉区'), demo.registry)
+        add(root['aihui']['notices'], 'tingdian',
+            Notice(title='爱辉停电通知', state='published'), demo.registry)
+    anon = TestApp(demo.wsgi)
+    path = '/@@search.json?q=' + quote('停电')
+    assert '爱辉停电通知' in titles(warm(anon, path))
+    # another county's search
+    assert '爱辉停电通知' not in titles(warm(anon, SEARCH_JSON + '?q=' + quote('停电')))
+    with demo.root() as root:
+        modify(root['aihui']['notices']['tingdian'], demo.registry, title='爱辉停电通知（改期）')
+    res = anon.get(path)
+    assert cache_of(res) == 'miss' and '爱辉停电通知（改期）' in titles(res)
+
+
+def test_cached_search_hits_still_count_usage_once_per_visitor_and_day(demo):
+    from shequ.search.subscribers import get_search
+    usage = get_search(demo.registry).usage
+    one = TestApp(demo.wsgi, extra_environ={'REMOTE_ADDR': '198.51.100.23'})
+    two = TestApp(demo.wsgi, extra_environ={'REMOTE_ADDR': '203.0.113.40'})
+    res = warm(one, SEARCH_JSON + '?q=' + quote('低保'))
+    top = res.json['results'][0]['path']
+    assert usage.counts([top]) == {top: 1}        # the miss counted, the hit did not again
+    res = two.get(SEARCH_JSON + '?q=' + quote('低保'))
+    assert cache_of(res) == 'hit' and usage.counts([top]) == {top: 2}
+    assert cache_of(two.get(SEARCH + '?q=' + quote('低保'))) in ('miss', 'hit')
+    assert cache_of(two.get(SEARCH + '?q=' + quote('低保'))) == 'hit'
+    assert usage.counts([top]) == {top: 2}        # same visitor, same day
+    etag = one.get(SEARCH_JSON + '?q=' + quote('低保')).headers['ETag']
+    three = TestApp(demo.wsgi, extra_environ={'REMOTE_ADDR': '192.0.2.7'})
+    res = three.get(SEARCH_JSON + '?q=' + quote('低保'), headers={'If-None-Match': etag},
+                    status=304)
+    assert cache_of(res) == 'hit' and usage.counts([top]) == {top: 3}
+
+
+def test_staff_never_get_a_cached_search_nor_store_one(demo):
+    admin = staff(demo)
+    form = admin.get('/sunwu/notices/@@add?type=notice').forms['deform']
+    form['title'], form['body'] = '停水通知', '<p>周三停水</p>'
+    form.submit('save')
+    path = '/sunwu/@@search.json?q=' + quote('停水')
+    anon = TestApp(demo.wsgi)
+    assert '停水通知' not in titles(warm(anon, path))
+    for _ in range(2):
+        mine = admin.get(path)
+        assert cache_of(mine) == 'bypass' and '停水通知' in titles(mine)   # their draft
+    # a staff answer is never stored: the next visitor of a fresh query renders their own
+    admin.get('/sunwu/@@search?q=' + quote('停水'))
+    res = TestApp(demo.wsgi).get('/sunwu/@@search?q=' + quote('停水'))
+    assert cache_of(res) == 'miss' and '停水通知' not in res.text
+
+
+def test_a_cached_search_shows_a_future_notice_on_time_from_the_index_times(day_site):
+    from datetime import datetime, time as clock_time
+    from shequ.clock import CHINA_TZ
+    start = datetime.combine(utcnow().date() + timedelta(days=1), clock_time(10, 0),
+                             tzinfo=CHINA_TZ)      # no midnight in the way
+    anon = TestApp(day_site.wsgi)
+    path = '/sunwu/@@search.json?q=' + quote('通知')
+    with time_machine.travel(start, tick=False):
+        with day_site.root() as root:
+            notices = root['sunwu']['notices']
+            add(notices, 'later', Notice(title='稍后的停水通知', state='published',
+                                         publish_at=start + timedelta(minutes=20)),
+                day_site.registry)
+        with day_site.root() as root:
+            # as if the database predated noting times: only the index knows this one
+            for state in (root.page_state, root['sunwu'].page_state):
+                state.transitions.clear()
+        assert '稍后的停水通知' not in titles(warm(anon, path))
+    with time_machine.travel(start + timedelta(minutes=21), tick=False):
+        res = anon.get(path)
+        assert cache_of(res) == 'miss' and '稍后的停水通知' in titles(res)
+
+
+def test_a_hit_counts_a_visitor_once_a_day_without_asking_the_database_again(tmp_path):
+    from shequ.search.usage import UsageCounter
+    usage, day = UsageCounter(str(tmp_path)), 86400
+    usage.hit('/a/services/x', '198.51.100.23', now=10 * day)       # the search itself
+    for _ in range(3):
+        usage.hit_once('/a/services/x', '198.51.100.23', now=10 * day + 60)
+    usage.hit_once('/a/services/x', '203.0.113.40', now=10 * day + 60)
+    assert usage.counts(['/a/services/x']) == {'/a/services/x': 2}
+    usage.hit_once('/a/services/x', '198.51.100.23', now=11 * day)  # a new day counts again
+    assert usage.counts(['/a/services/x']) == {'/a/services/x': 3}
+    calls = []
+    usage.hit = lambda *args: calls.append(args) or True
+    usage.hit_once('/a/services/x', '198.51.100.23', now=11 * day + 5)   # noted: no query
+    usage.hit_once('/a/services/y', '198.51.100.23', now=11 * day + 5)
+    assert calls == [('/a/services/y', '198.51.100.23', 11 * day + 5)]

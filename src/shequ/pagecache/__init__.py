@@ -1,9 +1,13 @@
 """The anonymous page cache: exact invalidation from ZODB, conditional GET, static URLs.
 
 Layer: above `security`, below `content`; higher layers call its small API:
-`valid_until(request, when)` (this page changes at `when`: the current duty shift ends)
-and the directive `config.add_page_cache_cookie(name)` (a cookie that changes how pages
-render, such as elder mode). Settings: `shequ.page_cache` (`memory` | `off` |
+`valid_until(request, when)` (this page changes at `when`: the current duty shift ends),
+`on_hit(request, name, data)` (every later hit of this page calls hook `name` with data),
+and the directives `config.add_page_cache_cookie(name)` (a cookie that changes how pages
+render, such as elder mode), `config.add_page_cache_key(view_name, func)` (a view whose
+answer depends on more than ZODB, such as search on its index: `func(request, root,
+county)` gives the rest of the key, None: not cached) and `config.add_page_cache_hook(name,
+func)` (`func(request, data)` on a hit). Settings: `shequ.page_cache` (`memory` | `off` |
 `redis://host:port/db` | `memcached://host:port`), `shequ.page_cache.max_entries` (5000,
 memory only), `shequ.page_cache.max_age` (600 s). See ARCHITECTURE.md, "Page cache".
 """
@@ -16,7 +20,7 @@ from ..extensions import get_extensions
 from ..tree import ObjectAdded, ObjectModified, ObjectWillBeRemoved
 from .cache import IPageCache, PageCache, get_page_cache  # noqa: F401
 from .state import add_page_states, on_object_event, watch_request, watch_script_transaction  # noqa: F401
-from .tween import UNTIL
+from .tween import HIT_HOOKS, UNTIL
 
 TWEEN = 'shequ.pagecache.tween.page_cache_tween_factory'
 
@@ -29,6 +33,31 @@ def valid_until(request, when):
     stamp = when.timestamp() if isinstance(when, datetime) else float(when)
     current = request.environ.get(UNTIL)
     request.environ[UNTIL] = stamp if current is None else min(current, stamp)
+
+
+def on_hit(request, name, data):
+    """Store `(name, data)` with this page's cache entry: each time the entry is served, the
+    hook registered as `name` is called with (request, data) (e.g. search counts its top
+    hit's use). `data` must be picklable (shared backends)."""
+    request.environ.setdefault(HIT_HOOKS, []).append((name, data))
+
+
+def add_page_cache_key(config, view_name, func):
+    """Configurator directive: answers of view `view_name` (requested as `@@view_name`)
+    depend on more than ZODB; `func(request, root, county)` (county: the top-level tenant
+    the path is in, None at the root) returns a string joining the key, or None for "do
+    not cache this one". Without it, such a view is never stored."""
+    registry = config.registry
+    config.action(('shequ.page_cache_key', view_name),
+                  lambda: get_page_cache(registry).key_funcs.__setitem__(view_name, func))
+
+
+def add_page_cache_hook(config, name, func):
+    """Configurator directive: `func(request, data)` runs on every cache hit of a page
+    whose view called `on_hit(request, name, data)`."""
+    registry = config.registry
+    config.action(('shequ.page_cache_hook', name),
+                  lambda: get_page_cache(registry).hit_hooks.__setitem__(name, func))
 
 
 def add_page_cache_cookie(config, name, reason=''):
@@ -53,6 +82,8 @@ def includeme(config):
     config.registry.registerUtility(PageCache.from_settings(config.registry.settings),
                                     IPageCache)
     config.add_directive('add_page_cache_cookie', add_page_cache_cookie)
+    config.add_directive('add_page_cache_key', add_page_cache_key)
+    config.add_directive('add_page_cache_hook', add_page_cache_hook)
     config.add_tween(TWEEN, under='shequ.security.headers.security_headers_tween_factory',
                      over=EXCVIEW)
     for event in (ObjectAdded, ObjectModified, ObjectWillBeRemoved):

@@ -79,6 +79,8 @@ class PageCache:
     def __init__(self, region, max_age=DEFAULT_MAX_AGE):
         self.region = region
         self.max_age = max_age
+        self.key_funcs = {}      # view name -> func(request, root, county) -> str | None
+        self.hit_hooks = {}      # name -> func(request, data), called on every hit
 
     @classmethod
     def from_settings(cls, settings):

@@ -8,6 +8,7 @@ An entry is stored from a response callback, i.e. after the transaction committe
 after the session said whether it sets a cookie.
 """
 import hashlib
+import logging
 import math
 import time
 from datetime import datetime, timedelta
@@ -23,15 +24,15 @@ from ..tree import Tenant
 from .cache import get_page_cache
 from .state import generation, get_state
 
+log = logging.getLogger(__name__)
+
 HEADER = 'X-Page-Cache'
 UNTIL = 'shequ.pagecache.until'       # environ: the earliest time a view says the page changes
 PLACEHOLDER = b'\x00shequ-csp-nonce\x00'
 CACHED_TYPES = frozenset(('text/html', 'application/rss+xml', 'application/atom+xml',
                           'application/xml', 'text/xml', 'application/json', 'text/calendar'))
-# search answers depend on the Whoosh index (applied after commit, in production by
-# another process) and count usage per visitor: computed every time (ARCHITECTURE.md)
-UNCACHED_VIEWS = frozenset(('search', 'search.json'))
-UNCACHED_MARKS = ('@@search',)
+HIT_HOOKS = 'shequ.pagecache.on_hit'  # environ: [(hook name, data)] stored with the entry
+KEYED = 'shequ.pagecache.keyed'       # environ: the view whose own key function joined the key
 MAX_BODY = 1 << 20
 PUBLIC = 'no-cache'                   # store, but revalidate every time: always exact
 PRIVATE = 'private, no-store'
@@ -54,18 +55,33 @@ def _county(root, request):
     return child if isinstance(child, Tenant) else None
 
 
-def page_key(request, cookies):
-    """(key, state) for an anonymous GET, from the request and the ZODB counters; None
-    when the page is not to be cached (an empty database, a search)."""
+def _keyed_view(path, key_funcs):
+    """The name of a view with a key function of its own requested by `path` (`@@name`)."""
+    if key_funcs and '@@' in path:
+        for segment in path.split('/'):
+            if segment.startswith('@@') and segment[2:] in key_funcs:
+                return segment[2:]
+    return None
+
+
+def page_key(request, cookies, key_funcs=None):
+    """(key, state) for an anonymous GET, from the request and the ZODB counters (and a
+    keyed view's own part, such as the search index's state); None when the page is not to
+    be cached (an empty database, a keyed view declining)."""
     path = request.environ.get('PATH_INFO', '')
-    if any(mark in path for mark in UNCACHED_MARKS):
-        return None
     root = request.registry.getUtility(IRootFactory)(request)
     if getattr(root, '_p_jar', None) is None:
         return None
     root_state = get_state(root)
     county = _county(root, request)
     state = get_state(county) if county is not None else root_state
+    own = ''
+    view = _keyed_view(path, key_funcs)
+    if view is not None:
+        own = key_funcs[view](request, root, county)
+        if own is None:
+            return None
+        request.environ[KEYED] = view
     parts = [
         request.scheme, request.host.lower(), request.script_name, path,
         '&'.join(sorted(request.environ.get('QUERY_STRING', '').split('&'))),
@@ -73,7 +89,7 @@ def page_key(request, cookies):
         *('%s=%s' % (name, request.cookies.get(name, '')) for name in cookies),
         county.__name__ if county is not None else '',
         generation(state) if county is not None else generation(root_state, 'any'),
-        generation(root_state),
+        generation(root_state), own,
     ]
     digest = hashlib.sha256('\x1f'.join(str(p) for p in parts).encode('utf-8', 'replace'))
     return 'shequ:page:' + digest.hexdigest(), state
@@ -93,9 +109,18 @@ def valid_until(request, state, now, max_age):
     return min(times)
 
 
-def serve(request, entry):
-    """A cached entry as this request's answer: a fresh nonce, or 304."""
-    body, headerlist, etag, last_modified, _until = entry
+def serve(request, entry, hooks=None):
+    """A cached entry as this request's answer: a fresh nonce, or 304. The hooks the
+    entry's view asked for (`on_hit`) run on either."""
+    body, headerlist, etag, last_modified, _until = entry[:5]
+    for name, data in (entry[5] if len(entry) > 5 else ()):
+        hook = (hooks or {}).get(name)
+        if hook is None:
+            continue
+        try:
+            hook(request, data)
+        except Exception:       # a hook's trouble never fails the page
+            log.exception('page cache: hit hook %s failed', name)
     response = Response()
     response.headerlist = list(headerlist)
     response.etag = etag
@@ -165,14 +190,15 @@ class PageCacheTween:
             response.headers[HEADER] = 'bypass'
             return response
         try:
-            found = page_key(request, self.cookies)
+            found = page_key(request, self.cookies,
+                             self.cache.key_funcs if self.cache.enabled else None)
         except (UnicodeDecodeError, ValueError):
             found = None      # bad input: the guard answers 400, never from the cache
         now = time.time()
         if found is not None and self.cache.enabled:
             entry = self.cache.get(found[0])
             if entry is not None and now < entry[4]:
-                return serve(request, entry)
+                return serve(request, entry, self.cache.hit_hooks)
         response = self.handler(request)
         if not _storable(request, response):
             response.headers[HEADER] = 'bypass'
@@ -191,8 +217,10 @@ class PageCacheTween:
         response.etag = etag
         response.last_modified = math.floor(now)
         response.headers['Cache-Control'] = PUBLIC
+        # a view with a key function of its own only when that function made this key
+        keyed = request.view_name in self.cache.key_funcs
         store = (found is not None and self.cache.enabled
-                 and request.view_name not in UNCACHED_VIEWS)
+                 and (not keyed or request.environ.get(KEYED) == request.view_name))
         response.headers[HEADER] = 'miss' if store else 'bypass'
         headerlist = tuple((k, v) for k, v in response.headerlist if k.lower() in KEPT_HEADERS)
         # read now, in the snapshot the page was rendered from (the callback runs after commit)
@@ -207,7 +235,8 @@ class PageCacheTween:
                 response.headers[HEADER] = 'bypass'
                 return
             if store:
-                self.cache.set(found[0], (body, headerlist, etag, math.floor(now), until))
+                hooks = tuple(request.environ.get(HIT_HOOKS, ()))
+                self.cache.set(found[0], (body, headerlist, etag, math.floor(now), until, hooks))
             if etag in request.if_none_match:
                 response.status = 304
                 response.body = b''

@@ -19,3 +19,5 @@ def includeme(config):
     config.add_tenant_panel('search-staff', staff_panel, 'shequ.search:templates/staff_panel.pt',
                             order=1)
     config.scan('.views')
+    from .pagecache_hooks import register
+    register(config)

@@ -16,6 +16,7 @@ import threading
 import time
 
 DAY_OFFSET = 8 * 3600     # days begin at midnight China time
+MEMO_MAX = 100000         # visitor-item notes `hit_once` keeps in memory per day
 
 SCHEMA = (
     'CREATE TABLE IF NOT EXISTS usage (path TEXT PRIMARY KEY, hits INTEGER)',
@@ -32,6 +33,8 @@ class UsageCounter:
         os.makedirs(folder, exist_ok=True)
         self.path = os.path.join(folder, 'usage.sqlite')
         self._local = threading.local()
+        self._memo = (None, b'', set())   # (day, salt, hashes): see `hit_once`
+        self._memo_lock = threading.Lock()
         with self._db() as db:
             for statement in SCHEMA:
                 db.execute(statement)
@@ -43,10 +46,29 @@ class UsageCounter:
             db.execute('PRAGMA journal_mode=WAL')
         return db
 
+    def hit_once(self, path, visitor=None, now=None):
+        """`hit`, without touching the database when this process has already counted
+        `visitor`'s use of `path` today (a cached search answer served again). The note is
+        a hash with a salt this process made for the day and keeps in memory only."""
+        now = time.time() if now is None else now
+        day = int((now + DAY_OFFSET) // 86400)
+        memo_day, salt, seen = self._memo
+        if memo_day != day:
+            salt, seen = secrets.token_bytes(16), set()
+            self._memo = (day, salt, seen)
+        who = hashlib.sha256(salt + ('%s\x00%s' % (visitor or '', path)).encode('utf-8')).digest()
+        if who in seen:
+            return
+        if self.hit(path, visitor, now):
+            with self._memo_lock:
+                if len(seen) >= MEMO_MAX:
+                    seen.clear()
+                seen.add(who)
+
     def hit(self, path, visitor=None, now=None):
         """Count one use of `path` by `visitor` (an address), unless they were counted today.
 
-        A busy database only loses this one count.
+        A busy database only loses this one count (False).
         """
         now = time.time() if now is None else now
         day = int((now + DAY_OFFSET) // 86400)
@@ -64,7 +86,8 @@ class UsageCounter:
                 db.execute('DELETE FROM seen WHERE day < ?', (day,))
                 db.execute('DELETE FROM salts WHERE day < ?', (day,))
         except sqlite3.OperationalError:
-            pass
+            return False
+        return True
 
     def counts(self, paths):
         """{path: hits} for `paths` (absent ones count 0)."""

@@ -8,10 +8,12 @@ from ..content import get_content_registry
 from ..extensions import get_extensions
 from ..content.listing import Page
 from ..i18n import _
+from ..pagecache import on_hit
 from ..security.audit import record
 from ..security.throttle import client_address
 from ..tree import (Root, Tenant, ancestor_paths, find_county, lineage_tenants, path_url,
                     tenant_path)
+from .pagecache_hooks import USAGE_HOOK
 from .results import Scope
 from .subscribers import get_search
 from .synonyms import SynonymError, county_synonyms, set_county_synonyms
@@ -92,6 +94,9 @@ class SearchViews:
                                      limit=limit, offset=offset,
                                      visitor=client_address(self.request))
         popular = [] if results.hits or not self.q else self.search.most_used(scope, public)
+        if results.hits and offset == 0:
+            # the search counted its top hit; a cached copy of this answer counts it per hit
+            on_hit(self.request, USAGE_HOOK, results.hits[0].path)
         return scope, results, popular
 
     def tenant_title(self, path):
