@@ -411,10 +411,15 @@ def test_a_cached_search_follows_a_deferred_indexer_not_the_database(tmp_path):
             modify(find(root, SERVICE), site.registry, title='低保申请（新）')
         for path in paths:      # the index does not know yet: neither does the cache
             assert '最低生活保障申请' in titles(warm(anon, path))
+        suggest = COMMUNITY + '/@@suggest.json?q=' + quote('低保')
+        assert '低保申请（新）' not in [s['title'] for s in warm(anon, suggest).json['suggestions']]
         indexer.apply_db(site.db)
         for path in paths:      # the database did not change since: the index state did
             res = anon.get(path)
             assert cache_of(res) == 'miss' and '低保申请（新）' in titles(res), path
+        res = anon.get(suggest)
+        assert cache_of(res) == 'miss'
+        assert '低保申请（新）' in [s['title'] for s in res.json['suggestions']]
     finally:
         site.close()
 

@@ -82,8 +82,9 @@ def count_cached_hit(request, path):
 
 
 def register(config):
-    """Search answers are cached with their index state; hits still count usage."""
+    """Search answers and suggestions are cached with their index state; hits of a
+    search still count usage."""
     key = SearchCacheKey()
-    for view in ('search', 'search.json'):
+    for view in ('search', 'search.json', 'suggest.json'):
         config.add_page_cache_key(view, key)
     config.add_page_cache_hook(USAGE_HOOK, count_cached_hit)
