@@ -8,14 +8,14 @@ from collections import Counter
 
 from pyramid.settings import asbool
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.collectors import FilterCollector
 from whoosh.query import And, ConstantScoreQuery, Every, Not, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
 from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
-from .results import AllDocsCollector, Hit, Results
+from .analysis import fold
+from .results import SNIPPET_CHARS, AllDocsCollector, Hit, Results, highlighter, snippet
 from .suggest import Prefixes
 from .synonyms import synonyms_for
 from .usage import UsageCounter
@@ -23,7 +23,6 @@ from .usage import UsageCounter
 log = logging.getLogger(__name__)
 
 FACETS = ('type', 'category', 'owner')
-SNIPPET_CHARS = 120
 
 
 class SearchService:
@@ -113,6 +112,7 @@ class SearchService:
         now = int(now if now is not None else time.time())
         wanted = offset + limit
         merged, facets = [], {name: Counter() for name in FACETS + ('level',)}
+        words = set()
         for county in scope.counties:
             if not self.ready(county):
                 results.unavailable.append(county)
@@ -133,6 +133,9 @@ class SearchService:
                 self._local.searchers.pop(county, None)
                 continue
             results.suggestion = results.suggestion or plan.suggestion
+            if plan.query is not NullQuery:     # the body terms, for the snippets
+                words.update(t.text for t in plan.query.leaves()
+                             if isinstance(t, Term) and t.fieldname == 'body')
             if found is None:
                 continue
             results.total += len(found)
@@ -141,8 +144,9 @@ class SearchService:
             merged.extend(hits)
         merged.sort(key=lambda pair: (-pair[0].score, pair[0].title))
         page = merged[offset:wanted]
+        pattern = highlighter(words)
         for hit, whoosh_hit in page:        # snippets only for the hits shown
-            hit.snippet = self._snippet(whoosh_hit)
+            hit.snippet = self._snippet(whoosh_hit, pattern)
         results.hits = [hit for hit, _w in page]
         results.facets = {name: counts.most_common() for name, counts in facets.items()}
         if results.hits and offset == 0:
@@ -171,8 +175,6 @@ class SearchService:
                                     restrict=restrict or None)
         searcher.search_with_collector(query, collector)
         found = collector.results()
-        found.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=30)
-        found.formatter = HtmlFormatter(tagname='mark', between='…')
         found.facet_counts = self._facets(columns, top.seen, demote)
         return found
 
@@ -252,16 +254,12 @@ class SearchService:
                    from_above=scope is not None and scope.issued_above(owner, standard))
 
     @staticmethod
-    def _snippet(hit):
+    def _snippet(hit, pattern):
+        """Passages of the body around the query's body terms (see `results.snippet`)."""
         body = hit.get('body', '')
-        snippet = ''
-        if body:
-            try:
-                snippet = hit.highlights('body', text=body, top=2)
-            except Exception:       # a snippet is a nicety; never fail a search for it
-                log.debug('highlighting failed', exc_info=True)
-        if snippet:
-            return snippet.replace('\n', ' ')
+        found = snippet(body, fold(body), pattern) if body else ''
+        if found:
+            return found
         return html.escape(body[:SNIPPET_CHARS] + ('…' if len(body) > SNIPPET_CHARS else ''))
 
     def most_used(self, scope, public=True, limit=5, now=None):
