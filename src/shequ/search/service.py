@@ -9,11 +9,11 @@ from collections import Counter
 from pyramid.settings import asbool
 from whoosh import index as whoosh_index
 from whoosh.collectors import FilterCollector
-from whoosh.query import And, ConstantScoreQuery, Every, Not, NullQuery, Or, Term
+from whoosh.query import And, Every, Not, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
-from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
+from .query import DocsQuery, Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
 from .analysis import fold
 from .results import SNIPPET_CHARS, AllDocsCollector, Hit, Results, highlighter, snippet
 from .suggest import Prefixes
@@ -40,6 +40,7 @@ class SearchService:
         self._facet_arrays = {}
         self._moments = {}
         self._prefixes = {}
+        self._leaf_docs = {}
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -114,10 +115,11 @@ class SearchService:
         merged, facets = [], {name: Counter() for name in FACETS + ('level',)}
         words = set()
         for county in scope.counties:
-            if not self.ready(county):
-                results.unavailable.append(county)
             searcher = self.searcher(county)
             if searcher is None:
+                # a searcher proves the index is there; without one, ask the file system
+                if not self.ready(county):
+                    results.unavailable.append(county)
                 continue
             try:
                 plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
@@ -161,8 +163,8 @@ class SearchService:
         query = plan.query
         if scope.path.count('/') > 1:
             # inside the query, not a filter: the intersection skips everything out of scope
-            query = And([query, ConstantScoreQuery(
-                scope_filter(scope.path, scope.above, scope.below_types, scope.level), 0.0)])
+            query = And([query, self._docs_query(county, searcher, scope_filter(
+                scope.path, scope.above, scope.below_types, scope.level))])
         restrict = self._restricted(county, searcher, scope, public, now)
         columns = self._columns(county, searcher)
         demote = None
@@ -221,6 +223,22 @@ class SearchService:
                 self._filters.clear()
             docs = self._filters[key] = set(searcher.docs_for_query(query))
         return docs
+
+    def _docs_query(self, county, searcher, query):
+        """`query` as a DocsQuery: its documents listed once per segment and index state."""
+        key = (self.reader_key(county, searcher.reader()), repr(query))
+        cache = self._leaf_docs
+
+        def docs_of(leaf):
+            segment = leaf.reader().segment()
+            leaf_key = key + (str(segment.segment_id()) if segment is not None else '',)
+            docs = cache.get(leaf_key)
+            if docs is None:
+                if len(cache) > 256:
+                    cache.clear()
+                docs = cache[leaf_key] = sorted(leaf.docs_for_query(query))
+            return docs
+        return DocsQuery(query, docs_of, len(self._docset(county, searcher, [query])))
 
     def _columns(self, county, searcher):
         """Per-document values of the facet fields, per index state."""
