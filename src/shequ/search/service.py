@@ -23,6 +23,8 @@ from .usage import UsageCounter
 log = logging.getLogger(__name__)
 
 FACETS = ('type', 'category', 'owner')
+PLANS = 2000        # query plans kept (for texts of up to PLAN_TEXT characters)
+PLAN_TEXT = 100
 
 
 class SearchService:
@@ -41,6 +43,7 @@ class SearchService:
         self._moments = {}
         self._prefixes = {}
         self._leaf_docs = {}
+        self._plans = {}
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -100,6 +103,24 @@ class SearchService:
             found = self._lexicons[county] = (key, Lexicon.from_reader(searcher.reader(), synonyms))
         return found[1]
 
+    def plan(self, county, searcher, text, synonyms):
+        """The Plan for `text` in a county index, made once per index state and synonyms.
+
+        Reading, expanding and pruning a query depends on nothing else, and residents ask
+        the same few things again and again."""
+        key = (self.reader_key(county, searcher.reader()), id(synonyms), text)
+        found = self._plans.get(key)
+        if found is not None and found[0] is synonyms:     # `is`: an id can be reused
+            return found[1]
+        plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
+                     reader=searcher.reader())
+        if len(text) > PLAN_TEXT:
+            return plan
+        if len(self._plans) >= PLANS:
+            self._plans.clear()
+        self._plans[key] = (synonyms, plan)
+        return plan
+
     # --- searching -------------------------------------------------------------------------
 
     def search(self, text, scope, filters=None, public=True, limit=10, offset=0, now=None,
@@ -122,8 +143,7 @@ class SearchService:
                     results.unavailable.append(county)
                 continue
             try:
-                plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
-                             reader=searcher.reader())
+                plan = self.plan(county, searcher, text, synonyms)
                 found = self._run(county, searcher, plan, scope, filters, public, now, wanted)
                 hits = ([(self._hit(hit, scope), hit) for hit in found[:wanted]]
                         if found is not None else [])
