@@ -5,14 +5,17 @@ the folded text itself, a pinyin transliteration into words the index knows, a h
 correction, and the synonyms of each — OR-ed together. Matching more of them scores more,
 and nothing is required, so a long colloquial question still finds the service.
 """
+import bisect
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import rjieba
-from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Term
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
+from whoosh.query import And, NullQuery, NumericRange, Or, Phrase, Query, Term
 
-from .analysis import bigrams, fold, full_pinyin, has_cjk, initials, split_pinyin, words
+from .analysis import (bigrams, fold, full_pinyin, has_cjk, initials, segment, split_pinyin,
+                       words)
 
 MAX_QUERY = 60
 MAX_EQUIVALENTS = 8
@@ -157,6 +160,15 @@ class Lexicon:
         return ''.join(chars) if changed else None
 
 
+def main_words(text):
+    """The words of `text` without their sub-words (the longest word at each position)."""
+    longest = {}
+    for pos, word, _start, _end in segment(text):
+        if len(word) > len(longest.get(pos, '')):
+            longest[pos] = word
+    return list(dict.fromkeys(longest[p] for p in sorted(longest)))
+
+
 def _any_field(token, boost=1.0):
     return Or([Term('title', token), Term('keywords', token), Term('meta', token),
                Term('body', token)], boost=boost)
@@ -185,11 +197,19 @@ def reading_clauses(text, weight):
     tokens = list(dict.fromkeys(words(text)))
     content = [t for t in tokens if t not in STOPWORDS] or tokens
     clauses = [_any_field(t) for t in content]
+    single = {}     # a two-character run is one bigram: one term weighing 3.0 + 0.3
     for run in re.findall(r'[\u3400-\u9fff]{2,}', text):
         whole = _substring(run, 3.0)
-        if whole is not None:
+        if isinstance(whole, Term):
+            single[whole.text] = whole
+        elif whole is not None:
             clauses.append(whole)
-    clauses.extend(Term('grams', g, boost=0.3) for g in bigrams(text) if g not in STOPWORDS)
+    for gram in dict.fromkeys(bigrams(text)):
+        if gram in single:
+            single[gram].boost += 0.3 if gram not in STOPWORDS else 0.0
+        elif gram not in STOPWORDS:
+            clauses.append(Term('grams', gram, boost=0.3))
+    clauses.extend(single.values())
     return Or(clauses, boost=weight) if clauses else None
 
 
@@ -200,8 +220,11 @@ def synonym_clauses(term, weight, body=False):
     if whole is not None:
         clauses.append(whole)
     tokens = [t for t in dict.fromkeys(words(term)) if t not in STOPWORDS and len(t) > 1]
-    if len(tokens) > 1:    # every word of it in the title or keywords, not necessarily adjacent
-        clauses.append(And([Or([Term('title', t), Term('keywords', t)]) for t in tokens],
+    # every word of it in the title or keywords, not necessarily adjacent; not its
+    # sub-words: titles and keywords index them with their word, so they match nothing more
+    required = [t for t in main_words(term) if t not in STOPWORDS and len(t) > 1]
+    if len(required) > 1:
+        clauses.append(And([Or([Term('title', t), Term('keywords', t)]) for t in required],
                            boost=1.0))
     if body and has_cjk(term):  # a notice's or a rule's text says it in formal words (犬只)
         whole_words = [t for t in tokens if len(t) >= 2] or ([term] if len(term) >= 2 else [])
@@ -341,3 +364,81 @@ def hidden_mask(hidden):
                   Or([Term('owner', p) for p in owners])])
              for owners, slugs in hidden if owners and slugs]
     return Or(parts) if parts else None
+
+
+# --- cached document sets as query parts ---------------------------------------------------
+
+class DocsMatcher(ListMatcher):
+    """A sorted list of document numbers, every one scoring 0; skips by bisection."""
+
+    def __init__(self, ids, position=0):
+        super().__init__(ids, position=position)
+
+    def skip_to(self, id):
+        if not self.is_active():
+            raise ReadTooFar
+        self._i = bisect.bisect_left(self._ids, id, self._i)
+
+    def copy(self):
+        return DocsMatcher(self._ids, self._i)
+
+    def replace(self, minquality=0):
+        return self if self.is_active() else NullMatcher()
+
+    def supports(self, astype):
+        return False
+
+    def supports_block_quality(self):
+        return False
+
+    def max_quality(self):
+        return 0.0
+
+    def block_quality(self):
+        return 0.0
+
+    def weight(self):
+        return 0.0
+
+    def score(self):
+        return 0.0
+
+
+class DocsQuery(Query):
+    """The documents `filter` matches, as a part of a query that adds nothing to scores
+    (like `ConstantScoreQuery(filter, 0.0)`), read from a list made once per segment state.
+
+    `docs_of(leaf_searcher)` gives the sorted local document numbers of one segment (the
+    service caches them); `size` is the whole index's count, for Whoosh's matcher order.
+    Building the scope filter's matchers anew cost a third of a community search.
+    """
+
+    def __init__(self, filter, docs_of, size):
+        self.filter = filter
+        self.docs_of = docs_of
+        self.size = size
+
+    def __repr__(self):
+        return '%s(%r)' % (type(self).__name__, self.filter)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.filter == self.filter
+
+    def __hash__(self):
+        return hash((type(self).__name__, self.filter))
+
+    def is_leaf(self):
+        return True
+
+    def terms(self, phrases=False):
+        return iter(())
+
+    def estimate_size(self, ixreader):
+        return self.size
+
+    def docs(self, searcher):
+        return iter(self.docs_of(searcher))
+
+    def matcher(self, searcher, context=None):
+        ids = self.docs_of(searcher)
+        return DocsMatcher(ids) if ids else NullMatcher()

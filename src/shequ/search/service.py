@@ -8,14 +8,14 @@ from collections import Counter
 
 from pyramid.settings import asbool
 from whoosh import index as whoosh_index
-from whoosh.highlight import ContextFragmenter, HtmlFormatter
 from whoosh.collectors import FilterCollector
-from whoosh.query import And, ConstantScoreQuery, Every, Not, NullQuery, Or, Term
+from whoosh.query import And, Every, Not, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
-from .query import Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
-from .results import AllDocsCollector, Hit, Results
+from .query import DocsQuery, Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
+from .analysis import fold
+from .results import SNIPPET_CHARS, AllDocsCollector, Hit, Results, highlighter, snippet
 from .suggest import Prefixes
 from .synonyms import synonyms_for
 from .usage import UsageCounter
@@ -23,7 +23,8 @@ from .usage import UsageCounter
 log = logging.getLogger(__name__)
 
 FACETS = ('type', 'category', 'owner')
-SNIPPET_CHARS = 120
+PLANS = 2000        # query plans kept (for texts of up to PLAN_TEXT characters)
+PLAN_TEXT = 100
 
 
 class SearchService:
@@ -41,6 +42,8 @@ class SearchService:
         self._facet_arrays = {}
         self._moments = {}
         self._prefixes = {}
+        self._leaf_docs = {}
+        self._plans = {}
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -100,6 +103,24 @@ class SearchService:
             found = self._lexicons[county] = (key, Lexicon.from_reader(searcher.reader(), synonyms))
         return found[1]
 
+    def plan(self, county, searcher, text, synonyms):
+        """The Plan for `text` in a county index, made once per index state and synonyms.
+
+        Reading, expanding and pruning a query depends on nothing else, and residents ask
+        the same few things again and again."""
+        key = (self.reader_key(county, searcher.reader()), id(synonyms), text)
+        found = self._plans.get(key)
+        if found is not None and found[0] is synonyms:     # `is`: an id can be reused
+            return found[1]
+        plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
+                     reader=searcher.reader())
+        if len(text) > PLAN_TEXT:
+            return plan
+        if len(self._plans) >= PLANS:
+            self._plans.clear()
+        self._plans[key] = (synonyms, plan)
+        return plan
+
     # --- searching -------------------------------------------------------------------------
 
     def search(self, text, scope, filters=None, public=True, limit=10, offset=0, now=None,
@@ -113,15 +134,16 @@ class SearchService:
         now = int(now if now is not None else time.time())
         wanted = offset + limit
         merged, facets = [], {name: Counter() for name in FACETS + ('level',)}
+        words = set()
         for county in scope.counties:
-            if not self.ready(county):
-                results.unavailable.append(county)
             searcher = self.searcher(county)
             if searcher is None:
+                # a searcher proves the index is there; without one, ask the file system
+                if not self.ready(county):
+                    results.unavailable.append(county)
                 continue
             try:
-                plan = build(text, self.lexicon(county, searcher, synonyms), synonyms,
-                             reader=searcher.reader())
+                plan = self.plan(county, searcher, text, synonyms)
                 found = self._run(county, searcher, plan, scope, filters, public, now, wanted)
                 hits = ([(self._hit(hit, scope), hit) for hit in found[:wanted]]
                         if found is not None else [])
@@ -133,6 +155,9 @@ class SearchService:
                 self._local.searchers.pop(county, None)
                 continue
             results.suggestion = results.suggestion or plan.suggestion
+            if plan.query is not NullQuery:     # the body terms, for the snippets
+                words.update(t.text for t in plan.query.leaves()
+                             if isinstance(t, Term) and t.fieldname == 'body')
             if found is None:
                 continue
             results.total += len(found)
@@ -141,8 +166,9 @@ class SearchService:
             merged.extend(hits)
         merged.sort(key=lambda pair: (-pair[0].score, pair[0].title))
         page = merged[offset:wanted]
+        pattern = highlighter(words)
         for hit, whoosh_hit in page:        # snippets only for the hits shown
-            hit.snippet = self._snippet(whoosh_hit)
+            hit.snippet = self._snippet(whoosh_hit, pattern)
         results.hits = [hit for hit, _w in page]
         results.facets = {name: counts.most_common() for name, counts in facets.items()}
         if results.hits and offset == 0:
@@ -157,8 +183,8 @@ class SearchService:
         query = plan.query
         if scope.path.count('/') > 1:
             # inside the query, not a filter: the intersection skips everything out of scope
-            query = And([query, ConstantScoreQuery(
-                scope_filter(scope.path, scope.above, scope.below_types, scope.level), 0.0)])
+            query = And([query, self._docs_query(county, searcher, scope_filter(
+                scope.path, scope.above, scope.below_types, scope.level))])
         restrict = self._restricted(county, searcher, scope, public, now)
         columns = self._columns(county, searcher)
         demote = None
@@ -171,8 +197,6 @@ class SearchService:
                                     restrict=restrict or None)
         searcher.search_with_collector(query, collector)
         found = collector.results()
-        found.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS, surround=30)
-        found.formatter = HtmlFormatter(tagname='mark', between='…')
         found.facet_counts = self._facets(columns, top.seen, demote)
         return found
 
@@ -220,6 +244,22 @@ class SearchService:
             docs = self._filters[key] = set(searcher.docs_for_query(query))
         return docs
 
+    def _docs_query(self, county, searcher, query):
+        """`query` as a DocsQuery: its documents listed once per segment and index state."""
+        key = (self.reader_key(county, searcher.reader()), repr(query))
+        cache = self._leaf_docs
+
+        def docs_of(leaf):
+            segment = leaf.reader().segment()
+            leaf_key = key + (str(segment.segment_id()) if segment is not None else '',)
+            docs = cache.get(leaf_key)
+            if docs is None:
+                if len(cache) > 256:
+                    cache.clear()
+                docs = cache[leaf_key] = sorted(leaf.docs_for_query(query))
+            return docs
+        return DocsQuery(query, docs_of, len(self._docset(county, searcher, [query])))
+
     def _columns(self, county, searcher):
         """Per-document values of the facet fields, per index state."""
         reader = searcher.reader()
@@ -252,16 +292,12 @@ class SearchService:
                    from_above=scope is not None and scope.issued_above(owner, standard))
 
     @staticmethod
-    def _snippet(hit):
+    def _snippet(hit, pattern):
+        """Passages of the body around the query's body terms (see `results.snippet`)."""
         body = hit.get('body', '')
-        snippet = ''
-        if body:
-            try:
-                snippet = hit.highlights('body', text=body, top=2)
-            except Exception:       # a snippet is a nicety; never fail a search for it
-                log.debug('highlighting failed', exc_info=True)
-        if snippet:
-            return snippet.replace('\n', ' ')
+        found = snippet(body, fold(body), pattern) if body else ''
+        if found:
+            return found
         return html.escape(body[:SNIPPET_CHARS] + ('…' if len(body) > SNIPPET_CHARS else ''))
 
     def most_used(self, scope, public=True, limit=5, now=None):

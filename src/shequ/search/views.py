@@ -1,5 +1,6 @@
 """Search pages: `@@search` (HTML), `@@search.json`, and a county's `@@synonyms` form."""
 
+from pyramid.encode import urlencode
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
@@ -80,6 +81,8 @@ class SearchViews:
                         'category': request.params.get('category') or None,
                         'owner': request.params.get('tenant') or None}
         self.level = request.params.get('level') or None
+        self._search_url = None
+        self._titles = {}
 
     def catch_up(self):
         if self.search.inline and self.search.indexer.behind(self.request.root):
@@ -100,10 +103,14 @@ class SearchViews:
         return scope, results, popular
 
     def tenant_title(self, path):
-        try:
-            return find_resource(self.request.root, path).title
-        except (KeyError, AttributeError):
-            return path
+        title = self._titles.get(path)
+        if title is None:       # hits and facets name the same few tenants
+            try:
+                title = find_resource(self.request.root, path).title
+            except (KeyError, AttributeError):
+                title = path
+            self._titles[path] = title
+        return title
 
     def type_label(self, name):
         ctype = get_content_registry(self.request.registry).get(name)
@@ -195,7 +202,9 @@ class SearchViews:
                 params.pop(key, None)
             else:
                 params[key] = value
-        return self.request.resource_url(self.context, '@@search', query=params)
+        if self._search_url is None:        # as resource_url(…, query=params) makes it
+            self._search_url = self.request.resource_url(self.context, '@@search')
+        return self._search_url + ('?' + urlencode(params, doseq=True) if params else '')
 
 
 def staff_panel(tenant, request):
