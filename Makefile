@@ -7,7 +7,7 @@ LOCALE := src/shequ/locale
 PO     := $(shell find src/shequ -name "*.po" -path "*LC_MESSAGES*")
 MO     := $(PO:.po=.mo)
 
-.PHONY: serve test test-fast test-browser install catalog extract init bench bench-province bench-volunteers clean browser-deps server-deps wrk
+.PHONY: serve test test-fast test-browser install catalog extract init bench bench-province bench-province-zeo bench-search-county bench-volunteers clean browser-deps server-deps wrk
 
 serve: install catalog init
 	$(BIN)/pserve development.ini
@@ -56,6 +56,18 @@ bench-province: install catalog wrk
 	mkdir -p var/province
 	$(BIN)/shequ province bench/province.ini
 	$(BIN)/python bench/pages.py --trees demo,province
+
+# the same, served as at province scale: a ZEO server (RSS given apart) and its clients
+bench-province-zeo: install catalog wrk
+	mkdir -p var/province
+	$(BIN)/shequ province bench/province.ini
+	$(BIN)/python bench/pages.py --trees demo,province --storage zeo
+
+# the search page and JSON, one connection, on a county of >= 20,000 indexed items
+# (var/county20k/, built by bench/pages.py the first time, then reused): p50/p95/p99
+bench-search-county: install catalog wrk
+	$(BIN)/python bench/pages.py --trees demo,county20k --pages search,search-json \
+	  --cache off --connections 1
 
 # Debian's wrk drives bench/pages.py (without it the bench falls back to Python threads)
 wrk:
