@@ -88,7 +88,7 @@ class SecurityPolicy:
         known = memo.get(id(context))
         if known is None or known[0] is not context:
             known = memo[id(context)] = (context, self.effective_principals(request, context),
-                                         _ACLHolder(acl_for(context)))
+                                         _ACLHolder(acl_for(context, memo)))
         return self.acl.permits(known[2], known[1], permission)
 
     def remember(self, request, userid, **kw):

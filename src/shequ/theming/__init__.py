@@ -5,7 +5,7 @@ from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
 from . import chameleon_fixes  # noqa: F401 — before any template is compiled
-from .layout import ELDER_COOKIE, Layout
+from .layout import ELDER_COOKIE, IStaticURLs, Layout, StaticURLs
 from .themes import IThemes, Themes
 
 LAYOUT_TEMPLATE = 'shequ:theming/templates/layout.pt'
@@ -33,6 +33,19 @@ def _traversed_resource(request):
     return node
 
 
+def _layout(request, context):
+    """The page's Layout: one per request and context on a GET, whose panels and
+    macros render several templates (each a BeforeRender); made afresh on other methods,
+    which may change what it shows between two renders."""
+    if request.method not in ('GET', 'HEAD'):
+        return Layout(context, request)
+    known = request.__dict__.get('_shequ_layout')
+    if known is not None and known.context is context:
+        return known
+    ui = request.__dict__['_shequ_layout'] = Layout(context, request)
+    return ui
+
+
 def add_layout_globals(event):
     """Give every template `layout`, `print_layout` (A4, no chrome), `macros` and `ui`."""
     request = event.get('request')
@@ -41,7 +54,7 @@ def add_layout_globals(event):
     context = event.get('context')
     if not hasattr(context, '__parent__'):
         context = _traversed_resource(request)
-    ui = Layout(context, request)
+    ui = _layout(request, context)
     theme = ui.theme_info
     event['layout'] = get_renderer(template_for(request, theme, 'layout.pt', LAYOUT_TEMPLATE)
                                    ).implementation()
@@ -62,6 +75,7 @@ def includeme(config):
     settings['shequ.themes_dir'] = themes_dir
     themes = Themes(themes_dir)
     config.registry.registerUtility(themes, IThemes)
+    config.registry.registerUtility(StaticURLs(), IStaticURLs)
     settings['shequ.themes'] = themes.names()
     for name in themes.names():
         static = os.path.join(themes_dir, name, 'static')
