@@ -66,6 +66,30 @@ class TemplateTranslate:
             self._known[key] = result
         return result
 
+    def known(self, request, msg):
+        """`request.localizer.translate(msg)` of a translation string without a mapping."""
+        if msg.default is not None and not msg.default:
+            return request.localizer.translate(msg)
+        key = (request.localizer.locale_name, 'request', str(msg), msg.domain, msg.context,
+               msg.default)
+        result = self._known.get(key)
+        if result is None:
+            result = request.localizer.translate(msg)
+            if type(result) is str and len(self._known) < self.MAX_ENTRIES:
+                self._known[key] = result
+        return result
+
+
+def translate(request, msg):
+    """`request.localizer.translate(msg)`, through the templates' memo when `msg` is a
+    translation string without a mapping (titles, section labels, menu entries)."""
+    if isinstance(msg, TranslationString) and not msg.mapping:
+        from pyramid_chameleon.interfaces import IChameleonTranslate
+        memo = request.registry.queryUtility(IChameleonTranslate)
+        if isinstance(memo, TemplateTranslate):
+            return memo.known(request, msg)
+    return request.localizer.translate(msg)
+
 
 def _register_template_translate(registry):
     from pyramid_chameleon.interfaces import IChameleonTranslate

@@ -55,13 +55,18 @@ def add_layout_globals(event):
     if not hasattr(context, '__parent__'):
         context = _traversed_resource(request)
     ui = _layout(request, context)
-    theme = ui.theme_info
-    event['layout'] = get_renderer(template_for(request, theme, 'layout.pt', LAYOUT_TEMPLATE)
-                                   ).implementation()
-    event['macros'] = get_renderer(template_for(request, theme, 'macros.pt', MACROS_TEMPLATE)
-                                   ).implementation()
-    event['print_layout'] = get_renderer(template_for(request, theme, 'print.pt', PRINT_TEMPLATE)
-                                         ).implementation()
+    templates = ui.__dict__.get('_templates')
+    if templates is None:       # once per Layout: a page's panels render with the same
+        theme = ui.theme_info
+        templates = ui.__dict__['_templates'] = {
+            'layout': get_renderer(template_for(request, theme, 'layout.pt', LAYOUT_TEMPLATE)
+                                   ).implementation(),
+            'macros': get_renderer(template_for(request, theme, 'macros.pt', MACROS_TEMPLATE)
+                                   ).implementation(),
+            'print_layout': get_renderer(template_for(request, theme, 'print.pt',
+                                                      PRINT_TEMPLATE)).implementation(),
+        }
+    event.update(templates)
     event['ui'] = ui
 
 

@@ -10,9 +10,10 @@ from pyramid.traversal import find_root, lineage, resource_path
 from zope.interface import Interface
 
 from ..clock import fmt
-from ..i18n import LOCALES, _
-from ..tree import (Root, Section, Tenant, effective_contact, find_tenant, path_url,
-                    setting_source, shown_sections)
+from ..i18n import LOCALES, _, translate
+from ..tree import (Root, Section, Tenant, find_tenant, path_url, setting_source,
+                    shown_sections)
+from ..tree.settings import CONTACT_KEYS
 from .themes import get_themes
 
 ELDER_COOKIE = 'shequ_elder'
@@ -121,7 +122,7 @@ class Layout:
 
     def translate(self, msg):
         """Translate a TranslationString (plain strings pass through)."""
-        return self.request.localizer.translate(msg)
+        return translate(self.request, msg)
 
     @reify
     def root(self):
@@ -211,7 +212,14 @@ class Layout:
     @reify
     def contact(self):
         """The effective contact block (address, phone, hours, email) of the tenant."""
-        return effective_contact(self.tenant) if self.tenant is not None else {}
+        if self.tenant is None:
+            return {}
+        out = {}                  # as `tree.effective_contact`, through this page's memo
+        for key in CONTACT_KEYS:
+            value, _source = self.setting_source('contact.' + key)
+            if value:
+                out[key] = value
+        return out
 
     def setting(self, key, default=None):
         """A setting of the current tenant, inherited along the lineage."""
