@@ -73,3 +73,16 @@ def test_a_resource_that_makes_its_own_url_is_asked(tree):
         assert (request.resource_url(tree['sunwu']['special'], 'x')
                 == 'https://elsewhere.example.cn/sunwu/special/x')
         assert request.resource_url(tree['sunwu']) == 'http://localhost/sunwu/'
+
+
+def test_a_post_never_links_to_a_remembered_path(tree):
+    county = tree['sunwu']
+    with testing.testConfig() as config:
+        for method, expected in (('GET', 'sunwu'), ('POST', 'sunwu2')):
+            request = Request.blank('/', method=method)
+            request.registry = config.registry
+            assert request.resource_url(county['qingxi']) == 'http://localhost/sunwu/qingxi/'
+            county.__name__ = 'sunwu2'           # as a move within the request would
+            assert (request.resource_url(county['qingxi'])
+                    == 'http://localhost/%s/qingxi/' % expected)
+            county.__name__ = 'sunwu'

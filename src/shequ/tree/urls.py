@@ -5,8 +5,9 @@ A page asks `request.resource_url` for dozens of resources that share their ance
 method walks the whole lineage, looks an `IResourceURL` adapter up and parses the URL
 overrides on each call. `Request.resource_url` below answers exactly as Pyramid does,
 virtual root (a tenant's own host name, `HTTP_X_VHM_ROOT`) included, but keeps each
-resource's physical path for the rest of the request, so a resource costs one join onto
-its parent's path. Anything unusual (an `IResourceURL` adapter or `__resource_url__`,
+resource's physical path for the rest of a GET or HEAD (which never change the tree), so
+a resource costs one join onto its parent's path; other methods (a POST may move what it
+then links to) always ask Pyramid. Anything unusual (an `IResourceURL` adapter or `__resource_url__`,
 `app_url`/`scheme`/`host`/`port` or `route_name` arguments) goes to Pyramid's method.
 """
 from pyramid.interfaces import IResourceURL, VH_ROOT_KEY
@@ -36,7 +37,8 @@ class Request(PyramidRequest):
     _url_memo = None
 
     def resource_url(self, resource, *elements, **kw):
-        if kw and not _SIMPLE_KW.issuperset(kw):
+        if (kw and not _SIMPLE_KW.issuperset(kw)) or self.method not in ('GET', 'HEAD'):
+            # a POST may move or rename what it then links to: never a remembered path
             return super().resource_url(resource, *elements, **kw)
         memo = self._url_memo
         if memo is None:
