@@ -55,7 +55,7 @@ def test_every_url_is_pyramids(tree, environ):
         theirs = PyramidRequest.blank('/', environ=dict(environ))
         ours.registry = theirs.registry = config.registry
         for _ in range(2):                       # the second round answers from the memo
-            for node in nodes(tree):
+            for node in nodes(tree) + [None]:    # None: a page without a context
                 for elements, kw in CALLS:
                     assert (ours.resource_url(node, *elements, **kw)
                             == theirs.resource_url(node, *elements, **kw))

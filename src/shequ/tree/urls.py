@@ -37,7 +37,8 @@ class Request(PyramidRequest):
     _url_memo = None
 
     def resource_url(self, resource, *elements, **kw):
-        if (kw and not _SIMPLE_KW.issuperset(kw)) or self.method not in ('GET', 'HEAD'):
+        if (resource is None or (kw and not _SIMPLE_KW.issuperset(kw))
+                or self.method not in ('GET', 'HEAD')):
             # a POST may move or rename what it then links to: never a remembered path
             return super().resource_url(resource, *elements, **kw)
         memo = self._url_memo
