@@ -43,8 +43,12 @@ class SecurityPolicy:
         A signed cookie alone is not enough: its session id must still be recorded on
         the user (logout and a password change remove it) and within its lifetime.
         """
-        if SESSION_COOKIE not in request.cookies and 'session' not in request.__dict__:
-            return None                     # no session at all: a visitor (asked ~14× a page)
+        if ('session' not in request.__dict__
+                and (SESSION_COOKIE not in request.environ.get('HTTP_COOKIE', '')
+                     or SESSION_COOKIE not in request.cookies)):
+            # no session at all: a visitor (asked ~14× a page); the header is looked at
+            # before it is parsed
+            return None
         login = self.helper.authenticated_userid(request)
         if login is None:
             return None
@@ -88,7 +92,7 @@ class SecurityPolicy:
         known = memo.get(id(context))
         if known is None or known[0] is not context:
             known = memo[id(context)] = (context, self.effective_principals(request, context),
-                                         _ACLHolder(acl_for(context)))
+                                         _ACLHolder(acl_for(context, memo)))
         return self.acl.permits(known[2], known[1], permission)
 
     def remember(self, request, userid, **kw):

@@ -26,6 +26,23 @@ ROLE_PERMISSIONS = {
 }
 
 
+def _role_table(review, public):
+    """(role, sorted permissions) of every role, in ROLE_PERMISSIONS order, for a tenant
+    with(out) `require_review` and a context that is (not) public."""
+    table = []
+    for role, perms in ROLE_PERMISSIONS.items():
+        if role == 'staff' and review:
+            perms = perms - {'publish'}
+        if not public and 'view_unpublished' not in perms:
+            perms = perms - {'view'}
+        table.append((role, tuple(sorted(perms))))
+    return tuple(table)
+
+
+ROLE_TABLES = {(review, public): _role_table(review, public)
+               for review in (False, True) for public in (False, True)}
+
+
 def normalise_role(name):
     """'staff' or '工作人员' → 'staff'; ValueError for anything else."""
     role = ROLE_ALIASES.get(name, name)
@@ -100,29 +117,36 @@ def publicly_visible(context, now=None):
     return True
 
 
-def acl_for(context):
+def acl_for(context, memo=None):
     """The ACL of the tenant governing `context`, built from grants along its lineage.
 
     The nearest tenant's ACL is authoritative (it ends with a deny-all), so settings such as
     `require_review` are taken from the tenant where the work happens, not where a role
     was granted. The workflow state decides who may `view`: everyone while every content
     item of the lineage is public, else only the roles that may see unpublished work.
+
+    `memo` (a dict kept for one GET) shares the ACL between contexts with the same
+    governing tenant and visibility: a page asks about its crumbs, menu and items.
     """
     node = _governing_node(context)
     public = publicly_visible(context)
+    if memo is not None:
+        key = ('acl', id(node), public)
+        known = memo.get(key)
+        if known is not None and known[0] is node:
+            return known[1]
     acl = [(Allow, Everyone, 'view')] if public else []
     if node is None:
-        return acl + [(Deny, Everyone, ALL_PERMISSIONS)]
-    review = bool(effective_setting(node, 'require_review', False))
-    for holder in lineage(node):
-        if not isinstance(holder, (Tenant, Root)):
-            continue
-        for role, perms in ROLE_PERMISSIONS.items():
-            if role == 'staff' and review:
-                perms = perms - {'publish'}
-            if not public and 'view_unpublished' not in perms:
-                perms = perms - {'view'}
-            acl.append((Allow, role_principal(role, holder), tuple(sorted(perms))))
-    acl.append((Allow, Authenticated, 'authenticated'))
-    acl.append((Deny, Everyone, ALL_PERMISSIONS))
+        acl += [(Deny, Everyone, ALL_PERMISSIONS)]
+    else:
+        table = ROLE_TABLES[bool(effective_setting(node, 'require_review', False)), public]
+        for holder in lineage(node):
+            if not isinstance(holder, (Tenant, Root)):
+                continue
+            path = tenant_path(holder)
+            acl += [(Allow, 'role:%s@%s' % (role, path), perms) for role, perms in table]
+        acl.append((Allow, Authenticated, 'authenticated'))
+        acl.append((Deny, Everyone, ALL_PERMISSIONS))
+    if memo is not None:
+        memo[key] = (node, acl)     # the node is kept: its id stays unique
     return acl

@@ -5,7 +5,7 @@ from pyramid.events import BeforeRender
 from pyramid.renderers import get_renderer
 
 from . import chameleon_fixes  # noqa: F401 — before any template is compiled
-from .layout import ELDER_COOKIE, Layout
+from .layout import ELDER_COOKIE, IStaticURLs, Layout, StaticURLs
 from .themes import IThemes, Themes
 
 LAYOUT_TEMPLATE = 'shequ:theming/templates/layout.pt'
@@ -33,6 +33,19 @@ def _traversed_resource(request):
     return node
 
 
+def _layout(request, context):
+    """The page's Layout: one per request and context on a GET, whose panels and
+    macros render several templates (each a BeforeRender); made afresh on other methods,
+    which may change what it shows between two renders."""
+    if request.method not in ('GET', 'HEAD'):
+        return Layout(context, request)
+    known = request.__dict__.get('_shequ_layout')
+    if known is not None and known.context is context:
+        return known
+    ui = request.__dict__['_shequ_layout'] = Layout(context, request)
+    return ui
+
+
 def add_layout_globals(event):
     """Give every template `layout`, `print_layout` (A4, no chrome), `macros` and `ui`."""
     request = event.get('request')
@@ -41,14 +54,19 @@ def add_layout_globals(event):
     context = event.get('context')
     if not hasattr(context, '__parent__'):
         context = _traversed_resource(request)
-    ui = Layout(context, request)
-    theme = ui.theme_info
-    event['layout'] = get_renderer(template_for(request, theme, 'layout.pt', LAYOUT_TEMPLATE)
-                                   ).implementation()
-    event['macros'] = get_renderer(template_for(request, theme, 'macros.pt', MACROS_TEMPLATE)
-                                   ).implementation()
-    event['print_layout'] = get_renderer(template_for(request, theme, 'print.pt', PRINT_TEMPLATE)
-                                         ).implementation()
+    ui = _layout(request, context)
+    templates = ui.__dict__.get('_templates')
+    if templates is None:       # once per Layout: a page's panels render with the same
+        theme = ui.theme_info
+        templates = ui.__dict__['_templates'] = {
+            'layout': get_renderer(template_for(request, theme, 'layout.pt', LAYOUT_TEMPLATE)
+                                   ).implementation(),
+            'macros': get_renderer(template_for(request, theme, 'macros.pt', MACROS_TEMPLATE)
+                                   ).implementation(),
+            'print_layout': get_renderer(template_for(request, theme, 'print.pt',
+                                                      PRINT_TEMPLATE)).implementation(),
+        }
+    event.update(templates)
     event['ui'] = ui
 
 
@@ -62,6 +80,7 @@ def includeme(config):
     settings['shequ.themes_dir'] = themes_dir
     themes = Themes(themes_dir)
     config.registry.registerUtility(themes, IThemes)
+    config.registry.registerUtility(StaticURLs(), IStaticURLs)
     settings['shequ.themes'] = themes.names()
     for name in themes.names():
         static = os.path.join(themes_dir, name, 'static')

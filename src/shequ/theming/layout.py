@@ -1,17 +1,70 @@
 """The page helper templates use as `ui`: breadcrumbs, navigation, contact, theme."""
+import os
+import threading
 from urllib.parse import urlencode
 
 from pyramid.decorator import reify
 from pyramid.interfaces import VH_ROOT_KEY
+from pyramid.path import AssetResolver
 from pyramid.traversal import find_root, lineage, resource_path
+from zope.interface import Interface
 
 from ..clock import fmt
-from ..i18n import LOCALES, _
-from ..tree import (Root, Section, Tenant, effective_contact, find_tenant, path_url,
-                    setting_source, shown_sections)
+from ..i18n import LOCALES, _, translate
+from ..tree import (Root, Section, Tenant, find_tenant, path_url, setting_source,
+                    shown_sections)
+from ..tree.settings import CONTACT_KEYS
 from .themes import get_themes
 
 ELDER_COOKIE = 'shequ_elder'
+
+
+class IStaticURLs(Interface):
+    """The StaticURLs memo of an application."""
+
+
+class StaticURLs:
+    """`request.static_url` of the layout's assets, made once per process and host.
+
+    A static URL depends only on the asset and the application URL, and its `?v=` on the
+    file's content, which the cache buster re-hashes when the file's size or time change:
+    each answer is kept with that mark and made afresh when the file's stat differs.
+    """
+
+    def __init__(self):
+        self._known = {}
+        self._paths = {}
+        self._lock = threading.Lock()
+        self._resolver = AssetResolver()
+
+    def _path(self, spec):
+        path = self._paths.get(spec)
+        if path is None:
+            path = spec if os.path.isabs(spec) else self._resolver.resolve(spec).abspath()
+            self._paths[spec] = path
+        return path
+
+    def url(self, request, spec, app_url):
+        path = self._path(spec)
+        try:
+            stat = os.stat(path)
+            mark = (stat.st_mtime_ns, stat.st_size)
+        except OSError:
+            mark = None
+        key = (spec, app_url)
+        known = self._known.get(key)
+        if known is not None and mark is not None and known[0] == mark:
+            return known[1]
+        url = request.static_url(spec)
+        if mark is not None:
+            with self._lock:
+                self._known[key] = (mark, url)
+        return url
+
+
+def static_urls(registry):
+    memo = registry.queryUtility(IStaticURLs)
+    return memo if memo is not None else StaticURLs()
 
 
 class Layout:
@@ -69,7 +122,7 @@ class Layout:
 
     def translate(self, msg):
         """Translate a TranslationString (plain strings pass through)."""
-        return self.request.localizer.translate(msg)
+        return translate(self.request, msg)
 
     @reify
     def root(self):
@@ -159,14 +212,32 @@ class Layout:
     @reify
     def contact(self):
         """The effective contact block (address, phone, hours, email) of the tenant."""
-        return effective_contact(self.tenant) if self.tenant is not None else {}
+        if self.tenant is None:
+            return {}
+        out = {}                  # as `tree.effective_contact`, through this page's memo
+        for key in CONTACT_KEYS:
+            value, _source = self.setting_source('contact.' + key)
+            if value:
+                out[key] = value
+        return out
 
     def setting(self, key, default=None):
         """A setting of the current tenant, inherited along the lineage."""
         if self.tenant is None:
             return default
-        value, _source = setting_source(self.tenant, key)
+        value, _source = self.setting_source(key)
         return default if value is None else value
+
+    def setting_source(self, key):
+        """`tree.setting_source` of the tenant, asked once per key and page."""
+        known = self._sources.get(key)
+        if known is None:
+            known = self._sources[key] = setting_source(self.tenant, key)
+        return known
+
+    @reify
+    def _sources(self):
+        return {}
 
     @reify
     def theme_info(self):
@@ -179,9 +250,16 @@ class Layout:
 
     def static(self, path, theme=None):
         """URL of an asset of the tenant's theme (or of `theme`)."""
-        return self.request.static_url(
-            '%s/%s/static/%s' % (self.request.registry.settings['shequ.themes_dir'],
-                                 theme or self.theme, path))
+        return self.static_url('%s/%s/static/%s' % (
+            self.request.registry.settings['shequ.themes_dir'], theme or self.theme, path))
+
+    def static_url(self, spec):
+        """`request.static_url(spec)`, kept per process (`StaticURLs`)."""
+        return static_urls(self.request.registry).url(self.request, spec, self.app_url)
+
+    @reify
+    def app_url(self):
+        return self.request.application_url
 
     @reify
     def stylesheets(self):
@@ -266,7 +344,7 @@ class Layout:
         """Where the header's name links: the tenant whose site title is shown, else the
         current site."""
         if self.tenant is not None:
-            _value, source = setting_source(self.tenant, 'site_title')
+            _value, source = self.setting_source('site_title')
             if source is not None and self.can('view', source):
                 return source
         return self.site

@@ -333,9 +333,11 @@ def add_section_fallback(config, section_name, func):
 
 
 def includeme(config):
-    """The section directives and predicate, the section evolution step, the tree's views."""
+    """The section directives and predicate, the section evolution step, the tree's views,
+    and the request whose `resource_url` is memoised (`urls.py`)."""
     from .evolution import add_missing_sections, sections_not_ensured
     config.include('shequ.evolve')
+    config.set_request_factory('shequ.tree.urls.Request')
     config.add_view_predicate('section', SectionPredicate)
     config.add_directive('add_section', add_section)
     config.add_directive('add_section_fallback', add_section_fallback)
