@@ -77,11 +77,15 @@ def removed_rows(item, request):
 
 @view_config(context=Notice, renderer='templates/notice.pt', permission='view')
 def notice_view(context, request):
-    """A notice with its text, table, attachments and bulletin-board QR code."""
+    """A notice with its text, table, attachments and bulletin-board QR code; the notice
+    itself is shared by visitors without a login (`pagecache.memo`)."""
+    def article():
+        return render('shequ.notices:templates/notice_article.pt', {
+            'item': context, 'attachments': attachment_rows(context, request),
+            'totals': context.totals(), 'removed': removed_rows(context, request),
+            'can_edit': request.has_permission('edit', context)}, request=request)
     return {'item': context, 'workflow': workflow_box(context, request),
-            'attachments': attachment_rows(context, request), 'totals': context.totals(),
-            'removed': removed_rows(context, request),
-            'can_edit': request.has_permission('edit', context)}
+            'article': visitor_html(request, context, ('notice', request.path_url), article)}
 
 
 class _Files:
