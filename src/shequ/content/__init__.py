@@ -110,6 +110,7 @@ def includeme(config):
     from .forms import configure_deform
     from .listing import add_home_order, add_section_listing, add_tenant_panel
     config.add_translation_dirs('shequ.content:locale')
+    config.include('shequ.pagecache.memo')
     config.add_directive('add_content_type', add_content_type)
     config.add_directive('add_section_listing', add_section_listing)
     config.add_directive('add_home_order', add_home_order)

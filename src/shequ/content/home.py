@@ -1,9 +1,11 @@
 """Tenant home pages: how to reach the office, the sections with something in them (each
 kind may order its card, services put the most-used first), the kinds' panels, the units
 below."""
+from pyramid.renderers import render
 from pyramid.view import view_config
 
 from ..extensions import get_extensions
+from ..pagecache.memo import visitor_html
 from ..tree import Tenant, effective_setting, shown_sections
 from .listing import indexed_names, render_tenant_panels, visible_items
 from ..tree.phone import phone_numbers
@@ -73,10 +75,17 @@ def section_cards(tenant, request):
     return cards
 
 
+def render_cards(tenant, request, contact):
+    """The HTML of the section cards (shared by visitors: `pagecache.memo`)."""
+    return visitor_html(request, tenant, 'home-cards', lambda: render(
+        'shequ.content:templates/home_cards.pt',
+        {'sections': section_cards(tenant, request), 'contact': contact}, request=request))
+
+
 @view_config(context=Tenant, renderer='templates/tenant.pt')
 def tenant_view(context, request):
     contact = contact_block(context)
-    return {'tenant': context, 'sections': section_cards(context, request),
+    return {'tenant': context, 'cards': render_cards(context, request, contact),
             'children': context.tenants(), 'contact': contact,
             'has_contact': any(contact.values()),
             'panels': render_tenant_panels(context, request)}

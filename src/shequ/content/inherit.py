@@ -11,6 +11,7 @@ One `Inheritance` per content kind (services, duty lists); the kind registers it
 """
 import colander
 
+from ..pagecache.memo import derived
 from ..tree import Tenant, find_tenant, lineage_tenants
 from ..tree.ops import modify
 
@@ -137,18 +138,44 @@ class Inheritance:
         """The inherited view of `source` in `section`."""
         return self.proxy_class(source, section, self.local_fields(section.__parent__, source))
 
+    def plan(self, tenant):
+        """{slug: (levels up to the owner, local fields, hidden, stored here)} of the
+        standards `tenant` inherits, by slug: plain data, memoised against the county's
+        counters and its next publish/expiry time (`pagecache.memo`), so a page does not
+        walk the lineage for every standard."""
+        def compute():
+            here = self.section_of(tenant) if self.section in tenant.data else None
+            out = {}
+            for slug, source in sorted(self.standards_above(tenant).items()):
+                owner, levels, node = find_tenant(source), 0, tenant
+                while node is not owner:
+                    node, levels = node.__parent__, levels + 1
+                out[slug] = (levels, self.local_fields(tenant, source),
+                             self.is_hidden(tenant, source),
+                             here is not None and slug in here.data)
+            return out
+        return derived(tenant, ('inherit', self.section, self.type_name), compute)
+
+    def _proxy_from_plan(self, section, slug, step):
+        levels, local = step[0], step[1]
+        owner = section.__parent__
+        for _ in range(levels):
+            owner = owner.__parent__
+        source = self.section_of(owner).data.get(slug)
+        return self.proxy_class(source, section, local) if source is not None else None
+
     def inherited(self, section, include_hidden=False):
         """Proxies of every standard `section`'s tenant inherits and does not store itself."""
         tenant = section.__parent__
         if not isinstance(tenant, Tenant):
             return []
         out = []
-        for slug, source in sorted(self.standards_above(tenant).items()):
-            if slug in section.data:
+        for slug, step in self.plan(tenant).items():
+            if step[3] or (step[2] and not include_hidden):
                 continue
-            if not include_hidden and self.is_hidden(tenant, source):
-                continue
-            out.append(self.proxy(section, source))
+            proxy = self._proxy_from_plan(section, slug, step)
+            if proxy is not None:
+                out.append(proxy)
         return out
 
     def hidden_here(self, section):
@@ -161,10 +188,10 @@ class Inheritance:
         tenant = section.__parent__
         if not isinstance(tenant, Tenant):
             return None
-        source = self.standards_above(tenant).get(name)
-        if source is None or self.is_hidden(tenant, source):
+        step = self.plan(tenant).get(name)
+        if step is None or step[2]:
             return None
-        return self.proxy(section, source)
+        return self._proxy_from_plan(section, name, step)
 
     def listing(self, section, request):
         """Section listing: stored items plus the inherited standards this tenant shows."""

@@ -99,12 +99,24 @@ def add_tenant_panel(config, name, func, renderer, order=100):
                   lambda: extensions.tenant_panels.__setitem__(name, panel))
 
 
-def render_tenant_panels(tenant, request):
-    """The HTML of every registered panel that has something to show at `tenant`."""
+def render_panel(panel, tenant, request):
+    """The HTML of one panel at `tenant` ('' when it has nothing to show)."""
     from pyramid.renderers import render
+    values = panel.func(tenant, request)
+    return render(panel.renderer, values, request=request) if values is not None else ''
+
+
+def render_tenant_panels(tenant, request):
+    """The HTML of every registered panel that has something to show at `tenant`.
+
+    Visitors without a login share each panel's HTML until the tenant's county changes
+    (`pagecache.memo`); a panel declares when it changes otherwise with
+    `pagecache.valid_until` (the on-duty panel: when the shift running now ends)."""
+    from ..pagecache.memo import visitor_html
     out = []
     for panel in get_extensions(request.registry).panels():
-        values = panel.func(tenant, request)
-        if values is not None:
-            out.append(render(panel.renderer, values, request=request))
+        html = visitor_html(request, tenant, ('panel', panel.name),
+                            lambda panel=panel: render_panel(panel, tenant, request))
+        if html:
+            out.append(html)
     return out

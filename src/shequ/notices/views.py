@@ -2,6 +2,7 @@
 import base64
 
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
+from pyramid.renderers import render
 from pyramid.view import view_config
 
 from ..content.attachments import (attachment_from_upload, download_url, download_view,
@@ -10,6 +11,7 @@ from ..content.listing import Page, indexed_names, indexed_page, page_number, vi
 from ..content.printing import print_values
 from ..content.qr import qr_png
 from ..content.review import edit
+from ..pagecache.memo import visitor_html
 from ..content.views import AddView, EditView, workflow_box
 from ..i18n import _, flash
 from ..tree import Section, find_tenant
@@ -33,7 +35,19 @@ def category_param(request):
 
 @view_config(context=Section, section='notices', renderer='templates/section.pt')
 def notices_view(context, request):
-    """A tenant's notices (pinned first, newest first), by category, paginated."""
+    """A tenant's notices (pinned first, newest first), by category, paginated.
+
+    Visitors without a login share the rendered list of each URL (`pagecache.memo`)."""
+    query = tuple(sorted(request.environ.get('QUERY_STRING', '').split('&')))
+    html = visitor_html(request, context, ('notices', request.path_url, query), lambda: render(
+        'shequ.notices:templates/section_body.pt', notices_values(context, request),
+        request=request))
+    # the feeds of the units below exist wherever there are units below
+    return {'body': html, 'below': bool(find_tenant(context).tenants())}
+
+
+def notices_values(context, request):
+    """The list of a notices section for `?category=` and `?page=`, and the newest below."""
     category = category_param(request)
     names = indexed_names(context, request, category=category)
     if names is not None:       # the section's index: only this page's notices are loaded
@@ -63,11 +77,15 @@ def removed_rows(item, request):
 
 @view_config(context=Notice, renderer='templates/notice.pt', permission='view')
 def notice_view(context, request):
-    """A notice with its text, table, attachments and bulletin-board QR code."""
+    """A notice with its text, table, attachments and bulletin-board QR code; the notice
+    itself is shared by visitors without a login (`pagecache.memo`)."""
+    def article():
+        return render('shequ.notices:templates/notice_article.pt', {
+            'item': context, 'attachments': attachment_rows(context, request),
+            'totals': context.totals(), 'removed': removed_rows(context, request),
+            'can_edit': request.has_permission('edit', context)}, request=request)
     return {'item': context, 'workflow': workflow_box(context, request),
-            'attachments': attachment_rows(context, request), 'totals': context.totals(),
-            'removed': removed_rows(context, request),
-            'can_edit': request.has_permission('edit', context)}
+            'article': visitor_html(request, context, ('notice', request.path_url), article)}
 
 
 class _Files:

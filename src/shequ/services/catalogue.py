@@ -1,7 +1,9 @@
 """The service catalogue of a tenant: by category (with counts) and by pinyin initial."""
+from pyramid.renderers import render
 from pyramid.view import view_config
 
 from ..content.listing import Page, page_number, visible_items
+from ..pagecache.memo import visitor_html
 from ..search.subscribers import get_search
 from ..tree import Section, tenant_path
 from .inherit import hidden_here
@@ -88,10 +90,24 @@ def most_used_first(section, request, items):
 @view_config(context=Section, section='services', renderer='templates/catalogue.pt',
              permission='view')
 def catalogue_view(context, request):
-    """Every service this tenant offers: its own and the standards it inherits."""
-    items = visible_items(context, request)
+    """Every service this tenant offers: its own and the standards it inherits.
+
+    Visitors without a login share the rendered list of each filter and page
+    (`pagecache.memo`: until anything in the county changes)."""
     category = request.params.get('category', '').strip()
     letter = request.params.get('letter', '').strip().upper()[:1]
+    # the pager keeps every parameter of this very URL: the key holds all of it
+    query = tuple(sorted(request.environ.get('QUERY_STRING', '').split('&')))
+    body = visitor_html(
+        request, context, ('catalogue', request.path_url, query),
+        lambda: render('shequ.services:templates/catalogue_body.pt',
+                       catalogue_values(context, request, category, letter), request=request))
+    return {'body': body}
+
+
+def catalogue_values(context, request, category, letter):
+    """What the catalogue's list shows for a filter by category or pinyin initial."""
+    items = visible_items(context, request)
     letters = {title_initial(item) for item in items}
     shown = items
     if category:

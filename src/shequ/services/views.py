@@ -1,6 +1,6 @@
 """Service guide pages: the guide (own or inherited), print, QR poster, overrides, hiding."""
 from pyramid.httpexceptions import HTTPFound, HTTPNotFound
-from pyramid.renderers import get_renderer
+from pyramid.renderers import get_renderer, render
 from pyramid.view import view_config
 
 from ..content.forms import FormView
@@ -8,6 +8,7 @@ from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.views import contents_view, workflow_box
 from ..i18n import _, flash
+from ..pagecache.memo import visitor_html
 from ..tree import Section, find_tenant
 from . import Service
 from .inherit import (InheritedService, hidden_here, inherited_services, set_hidden,
@@ -43,16 +44,25 @@ def _page(item, request, workflow=None):
             'section': item.__parent__}
 
 
+def _with_article(values, request):
+    """The guide itself, shared by visitors without a login (`pagecache.memo`; keyed by
+    the section, as an inherited guide is not stored, and the page's URL)."""
+    values['article'] = visitor_html(
+        request, values['section'], ('guide', request.path_url),
+        lambda: render('shequ.services:templates/service_article.pt', values, request=request))
+    return values
+
+
 @view_config(context=Service, renderer='templates/service.pt', permission='view')
 def service_view(context, request):
     """A service guide stored in this tenant's catalogue."""
-    return _page(context, request, workflow_box(context, request))
+    return _with_article(_page(context, request, workflow_box(context, request)), request)
 
 
 @view_config(context=InheritedService, renderer='templates/service.pt', permission='view')
 def inherited_view(context, request):
     """A standard from above, merged with this tenant's local fields."""
-    return _page(context, request)
+    return _with_article(_page(context, request), request)
 
 
 @view_config(context=Service, name='print', renderer='templates/print.pt', permission='view')
