@@ -20,7 +20,7 @@ from ..extensions import get_extensions
 from ..tree import ObjectAdded, ObjectModified, ObjectWillBeRemoved
 from .cache import IPageCache, PageCache, get_page_cache  # noqa: F401
 from .state import add_page_states, on_object_event, watch_request, watch_script_transaction  # noqa: F401
-from .tween import HIT_HOOKS, UNTIL
+from .tween import HIT_HOOKS, declare_until
 
 TWEEN = 'shequ.pagecache.tween.page_cache_tween_factory'
 
@@ -30,9 +30,8 @@ def valid_until(request, when):
     seconds; None: no such time), so a stored copy is not served past it."""
     if when is None:
         return
-    stamp = when.timestamp() if isinstance(when, datetime) else float(when)
-    current = request.environ.get(UNTIL)
-    request.environ[UNTIL] = stamp if current is None else min(current, stamp)
+    declare_until(request.environ,
+                  when.timestamp() if isinstance(when, datetime) else float(when))
 
 
 def on_hit(request, name, data):

@@ -28,7 +28,7 @@ from ..extensions import get_extensions
 from ..security import SESSION_COOKIE
 from ..tree import Root, find_county, find_root
 from .state import _changed_objects, generation, get_state
-from .tween import UNTIL, next_midnight
+from .tween import UNTIL, declare_until, entry_until
 
 DEFAULT_MAX_ENTRIES = 2000
 DEFAULT_MAX_AGE = 600
@@ -104,17 +104,6 @@ def version(node):
     return (county.__name__, generation(state), generation(root_state)), state
 
 
-def _until(memo, state, now, asked=None):
-    times = [now + memo.max_age, next_midnight(now)]
-    if state is not None:
-        nxt = state.next_transition(now)
-        if nxt is not None:
-            times.append(nxt)
-    if asked is not None:
-        times.append(asked)
-    return min(times)
-
-
 def _path(node):
     names = []
     while node is not None and getattr(node, '__parent__', None) is not None:
@@ -138,7 +127,7 @@ def derived(node, name, compute, registry=None, extra=()):
     value = memo.get(key, now)
     if value is _MISSING:
         value = compute()
-        memo.put(key, value, _until(memo, found[1], now))
+        memo.put(key, value, entry_until(found[1], now, memo.max_age))
     return value
 
 
@@ -171,7 +160,7 @@ def visitor_html(request, node, name, render, extra=()):
     if value is not _MISSING:
         html, asked = value
         if asked is not None:
-            _declare(request, asked)
+            declare_until(request.environ, asked)
         nonce = request.csp_nonce if NONCE_MARK in html else None
         return html.replace(NONCE_MARK, nonce) if nonce else html
     outer, asked = request.environ.pop(UNTIL, None), None
@@ -182,15 +171,11 @@ def visitor_html(request, node, name, render, extra=()):
         request.environ.pop(UNTIL, None)
         for stamp in (outer, asked):
             if stamp is not None:
-                _declare(request, stamp)
+                declare_until(request.environ, stamp)
     if 'session' in request.__dict__:
         return html                # rendering opened a session (a form's token): not shared
     nonce = request.__dict__.get('csp_nonce')
     stored = html.replace(nonce, NONCE_MARK) if nonce else html
-    memo.put(key, (stored, asked), _until(memo, found[1], now, asked))
+    memo.put(key, (stored, asked), entry_until(found[1], now, memo.max_age, asked))
     return html
 
-
-def _declare(request, stamp):
-    current = request.environ.get(UNTIL)
-    request.environ[UNTIL] = stamp if current is None else min(current, stamp)

@@ -95,18 +95,24 @@ def page_key(request, cookies, key_funcs=None):
     return 'shequ:page:' + digest.hexdigest(), state
 
 
-def valid_until(request, state, now, max_age):
-    """When an entry rendered `now` stops being trusted: the next publish or expiry time
-    in its county, the next midnight, `max_age`, or what a view asked for."""
+def entry_until(state, now, max_age, asked=None):
+    """When an entry made `now` stops being trusted (a cached page, a memo): the next
+    publish or expiry time in its county (`state`), the next midnight, `max_age`, or the
+    time its view asked for (`asked`)."""
     times = [now + max_age, next_midnight(now)]
     if state is not None:
         nxt = state.next_transition(now)
         if nxt is not None:
             times.append(nxt)
-    asked = request.environ.get(UNTIL)
     if asked is not None:
         times.append(asked)
     return min(times)
+
+
+def declare_until(environ, stamp):
+    """Record in the request's environ that its answer changes at `stamp` (UTC seconds)."""
+    current = environ.get(UNTIL)
+    environ[UNTIL] = stamp if current is None else min(current, stamp)
 
 
 def serve(request, entry, hooks=None):
@@ -224,7 +230,8 @@ class PageCacheTween:
         response.headers[HEADER] = 'miss' if store else 'bypass'
         headerlist = tuple((k, v) for k, v in response.headerlist if k.lower() in KEPT_HEADERS)
         # read now, in the snapshot the page was rendered from (the callback runs after commit)
-        until = valid_until(request, found[1], now, self.cache.max_age) if store else None
+        until = (entry_until(found[1], now, self.cache.max_age, request.environ.get(UNTIL))
+                 if store else None)
 
         def finish(request, response):
             if 'Set-Cookie' in response.headers:

@@ -3,7 +3,6 @@ cache"): the state of the indexes an answer was computed from joins its key, the
 publish or expiry time those indexes hold bounds its life, and every hit of a cached
 first page still counts its top hit's use.
 """
-import bisect
 import logging
 import os
 import time
@@ -14,39 +13,12 @@ from .subscribers import get_search
 log = logging.getLogger(__name__)
 
 USAGE_HOOK = 'search.usage'
-_MOMENTS_KEPT = 64
-
-
-def _next_moment(moments, key, reader, now):
-    """The first publish or expiry time after `now` among the index's timed items."""
-    found = moments.get(key)
-    if found is None:
-        if len(moments) > _MOMENTS_KEPT:
-            moments.clear()
-        found = moments[key] = _moments_of(reader)
-    ahead = [values[i] for values in found
-             for i in (bisect.bisect_right(values, now),) if i < len(values)]
-    return min(ahead) if ahead else None
-
-
-def _moments_of(reader):
-    out = []
-    for name in ('publish_at', 'expire_at'):
-        try:
-            field = reader.schema[name]
-            out.append(sorted(field.from_bytes(t) for t in field.sortable_terms(reader, name)))
-        except Exception:       # no timed item yet
-            out.append([])
-    return tuple(out)
 
 
 class SearchCacheKey:
     """`func(request, root, county)` of `config.add_page_cache_key`: the state of every
     county index the search reads (a root search: all counties), read from the same
     thread-local searchers the search then uses, after the same inline catch-up."""
-
-    def __init__(self):
-        self.moments = {}
 
     def __call__(self, request, root, county):
         from ..pagecache import valid_until
@@ -66,7 +38,7 @@ class SearchCacheKey:
                 reader = searcher.reader()
                 key = search.reader_key(name, reader)
                 parts.append(repr(key))
-                valid_until(request, _next_moment(self.moments, key, reader, now))
+                valid_until(request, search.next_moment(key, reader, now))
             synonyms = search.synonyms_file
             if synonyms and os.path.exists(synonyms):
                 parts.append(str(os.path.getmtime(synonyms)))

@@ -206,11 +206,7 @@ class SearchService:
         position of `now` among the index's publish and expiry times, so it stays exact."""
         reader = searcher.reader()
         key = self.reader_key(county, reader)
-        moments = self._moments.get(key)
-        if moments is None:
-            if len(self._moments) > 32:
-                self._moments.clear()
-            moments = self._moments[key] = self._moments_of(reader)
+        moments = self.moments(key, reader)
         slot = tuple(bisect.bisect_left(values, now) for values in moments) + (
             tuple(bisect.bisect_right(values, now) for values in moments))
         masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
@@ -365,6 +361,21 @@ class SearchService:
                 log.exception('suggestions in %s failed', county)
                 self._local.searchers.pop(county, None)
         return out[:limit]
+
+    def moments(self, key, reader):
+        """The index's sorted (publish, expiry) times, kept per index state `key`."""
+        moments = self._moments.get(key)
+        if moments is None:
+            if len(self._moments) > 32:
+                self._moments.clear()
+            moments = self._moments[key] = self._moments_of(reader)
+        return moments
+
+    def next_moment(self, key, reader, now):
+        """The first publish or expiry time after `now` in the index (None: none)."""
+        ahead = [values[i] for values in self.moments(key, reader)
+                 for i in (bisect.bisect_right(values, now),) if i < len(values)]
+        return min(ahead) if ahead else None
 
     @staticmethod
     def _moments_of(reader):
