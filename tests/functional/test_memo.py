@@ -49,6 +49,31 @@ def test_a_change_through_tree_ops_shows_on_the_next_request(uncached):
     assert '县城冬季供暖通知' not in above_panel(home)
 
 
+def test_documents_list_and_page_change_on_the_next_request(uncached):
+    from shequ.documents import Document
+    anon = TestApp(uncached.wsgi)
+    with uncached.root() as root:
+        add(find(root, COMMUNITY + '/documents'), 'gongyue',
+            Document(title='幸福社区居民公约', doc_type='convention', state='published',
+                     text='<p>文明养犬，牵绳出行。</p>'), uncached.registry)
+    for _ in range(2):
+        listing = anon.get(COMMUNITY + '/documents/')
+        page = anon.get(COMMUNITY + '/documents/gongyue')
+    assert '幸福社区居民公约' in listing.text and '牵绳出行' in page.text
+    with uncached.root() as root:
+        modify(find(root, COMMUNITY + '/documents/gongyue'), uncached.registry,
+               title='幸福社区居民公约（修订）', text='<p>文明养犬，夜间不扰民。</p>')
+    assert '幸福社区居民公约（修订）' in anon.get(COMMUNITY + '/documents/').text
+    page = anon.get(COMMUNITY + '/documents/gongyue')
+    assert '夜间不扰民' in page.text and '牵绳出行' not in page.text
+    with uncached.root() as root:
+        modify(find(root, COMMUNITY + '/documents/gongyue'), uncached.registry,
+               state='withdrawn')
+    assert '幸福社区居民公约' not in anon.get(COMMUNITY + '/documents/').text
+    gone = anon.get(COMMUNITY + '/documents/gongyue', status='*')
+    assert gone.status_int in (302, 403, 404) and '夜间不扰民' not in gone.text
+
+
 def test_hiding_and_local_fields_show_on_the_next_request(uncached):
     anon = TestApp(uncached.wsgi)
     assert '最低生活保障申请' in anon.get(COMMUNITY + '/services/').text

@@ -2,7 +2,7 @@
 from functools import lru_cache
 
 from pypinyin import lazy_pinyin
-from pyramid.renderers import get_renderer
+from pyramid.renderers import get_renderer, render
 from pyramid.view import view_config
 
 from ..content.attachments import download_url
@@ -10,6 +10,7 @@ from ..content.listing import Page, page_number, visible_items
 from ..content.printing import print_values
 from ..content.qr import qr_svg
 from ..content.views import workflow_box
+from ..pagecache.memo import visitor_html
 from ..i18n import _
 from ..tree import Section, find_tenant
 from . import (CURRENT, DOC_TYPES, REPEALED, STATUS_LABELS, STATUSES, SUB_TYPE_LABELS,
@@ -91,7 +92,18 @@ def group_by_type(docs):
 
 @view_config(context=Section, section='documents', renderer='templates/section.pt')
 def documents_section(context, request):
-    """Documents grouped by type; `?status=`, `?type=` filter, `?sort=` orders, paginated."""
+    """Documents grouped by type; `?status=`, `?type=` filter, `?sort=` orders, paginated.
+
+    Visitors without a login share the rendered list of each URL (`pagecache.memo`)."""
+    query = tuple(sorted(request.environ.get('QUERY_STRING', '').split('&')))
+    return {'body': visitor_html(request, context, ('documents', request.path_url, query),
+                                 lambda: render('shequ.documents:templates/section_body.pt',
+                                                documents_values(context, request),
+                                                request=request))}
+
+
+def documents_values(context, request):
+    """The grouped, filtered and ordered page of a documents section."""
     docs = [d for d in visible_items(context, request) if isinstance(d, Document)]
     status = request.params.get('status', '')
     status = status if status in STATUS_LABELS else ''
@@ -113,13 +125,19 @@ def documents_section(context, request):
 
 @view_config(context=Document, renderer='templates/document.pt')
 def document_view(context, request):
-    """The document: facts, attachment, text, revision count and links."""
-    att = context.attachment
-    return {'item': context, 'workflow': workflow_box(context, request),
+    """The document: facts, attachment, text, revision count and links; the article itself
+    is shared by visitors without a login (`pagecache.memo`)."""
+    def article():
+        att = context.attachment
+        return render('shequ.documents:templates/document_article.pt', {
+            'item': context,
             'rows': metadata_rows(context.snapshot(), context.__parent__, request),
             'attachment': att, 'attachment_url': att and download_url(request, context, att),
             'revisions': len(context.revision_list()),
-            'replaces': replaced_documents(context, request), 'doc_macros': doc_macros()}
+            'replaces': replaced_documents(context, request), 'doc_macros': doc_macros()},
+            request=request)
+    return {'item': context, 'workflow': workflow_box(context, request),
+            'article': visitor_html(request, context, ('document', request.path_url), article)}
 
 
 @view_config(context=Document, name='print', renderer='templates/print.pt', permission='view')

@@ -9,14 +9,14 @@ from collections import Counter
 from pyramid.settings import asbool
 from whoosh import index as whoosh_index
 from whoosh.collectors import FilterCollector
-from whoosh.query import And, Every, Not, NullQuery, Or, Term
+from whoosh.query import And, Not, NullQuery, Or, Term
 
 from ..content import get_content_registry
 from .indexer import Indexer
 from .query import DocsQuery, Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
 from .analysis import fold
 from .results import SNIPPET_CHARS, AllDocsCollector, Hit, Results, highlighter, snippet
-from .suggest import Prefixes
+from .suggest import KIND_ORDER, Prefixes
 from .synonyms import synonyms_for
 from .usage import UsageCounter
 
@@ -297,28 +297,56 @@ class SearchService:
         return html.escape(body[:SNIPPET_CHARS] + ('…' if len(body) > SNIPPET_CHARS else ''))
 
     def most_used(self, scope, public=True, limit=5, now=None):
-        """The services searched for most in scope (standard ones first when unknown)."""
+        """What is used most in scope (services first, standard ones before others, then by
+        title when the usage counts run out), for a search that found nothing.
+
+        Reads the usage ranking only until `limit` items in scope are found, and the title
+        order kept with the index state's prefix list: never a hit per document in scope."""
         now = int(now if now is not None else time.time())
-        found = []
+        used, rest = [], []
         for county in scope.counties:
             searcher = self.searcher(county)
             if searcher is None:
                 continue
-            parts = [Term('state', 'published')] if public else []
-            if scope.path.count('/') > 1:
-                parts.append(scope_filter(scope.path, scope.above))
             try:
-                for hit in searcher.search(Every(), filter=self._docset(county, searcher, parts),
-                                           mask=self._restricted(county, searcher, scope,
-                                                                 public, now),
-                                           limit=None):
-                    found.append(self._hit(hit, scope))
+                parts = [Term('state', 'published')] if public else []
+                if scope.path.count('/') > 1:
+                    parts.append(scope_filter(scope.path, scope.above))
+                allowed = self._docset(county, searcher, parts)
+                hidden = self._restricted(county, searcher, scope, public, now) or ()
+                prefixes = self.prefixes(county, searcher)
+
+                def shown(docnum):
+                    return ((allowed is None or docnum in allowed) and docnum not in hidden)
+                taken = []
+                for path, hits in self.usage.ranked('/%s/' % county):
+                    docnum = prefixes.docnum(path)
+                    if docnum is not None and docnum not in taken and shown(docnum):
+                        taken.append(docnum)
+                        used.append((-hits, prefixes.docs[docnum]))
+                        if len(taken) >= limit:
+                            break
+                more = limit - len(taken)
+                for docnum in prefixes.by_title():
+                    if more <= 0:
+                        break
+                    if docnum not in taken and shown(docnum):
+                        rest.append(prefixes.docs[docnum])
+                        more -= 1
             except Exception:
                 log.exception('most-used list of %s failed', county)
                 self._local.searchers.pop(county, None)
-        hits = self.usage.counts(h.path for h in found)
-        found.sort(key=lambda h: (-hits.get(h.path, 0), not h.standard, h.title))
-        return found[:limit]
+        used.sort(key=lambda u: (u[0], KIND_ORDER.get(u[1][1], 2), not u[1][6], u[1][0]))
+        rest.sort(key=lambda info: (KIND_ORDER.get(info[1], 2), not info[6], info[0]))
+        return [self._listed(info, scope) for info in [u[1] for u in used] + rest][:limit]
+
+    @staticmethod
+    def _listed(info, scope):
+        """A Hit (no score, no snippet) from a prefix list's document info."""
+        title, type_name, path, owner, section, slug, standard = info
+        return Hit(path=path, title=title, type=type_name, category='', owner=owner,
+                   section=section, slug=slug, standard=standard, score=0.0, snippet='',
+                   from_above=scope.issued_above(owner, standard))
 
     # --- suggestions ---------------------------------------------------------------------
 
@@ -352,11 +380,7 @@ class SearchService:
                     doc = min(docs, key=lambda d: (prefixes.docs[d][3] != scope.path,
                                                    not prefixes.docs[d][2].startswith(
                                                        scope.path.rstrip('/') + '/')))
-                    title, type_name, path, owner, section, slug, standard = prefixes.docs[doc]
-                    out.append(Hit(path=path, title=title, type=type_name, category='',
-                                   owner=owner, section=section, slug=slug, standard=standard,
-                                   score=0.0, snippet='',
-                                   from_above=scope.issued_above(owner, standard)))
+                    out.append(self._listed(prefixes.docs[doc], scope))
             except Exception:
                 log.exception('suggestions in %s failed', county)
                 self._local.searchers.pop(county, None)

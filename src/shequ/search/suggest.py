@@ -81,6 +81,23 @@ class Prefixes:
         self.keys = [k for k, _h, _i in keys]
         self.refs = [(h, i) for _k, h, i in keys]
 
+    def docnum(self, path):
+        """The docnum of the live document at `path` (None: not in this index state)."""
+        numbers = getattr(self, '_numbers', None)
+        if numbers is None:
+            numbers = self._numbers = {info[2]: d for d, info in self.docs.items()}
+        return numbers.get(path)
+
+    def by_title(self):
+        """Every titled docnum, services first, standard ones before others, then by title
+        (the most-used list's order when usage counts run out), sorted on first use."""
+        order = getattr(self, '_by_title', None)
+        if order is None:
+            order = self._by_title = sorted(
+                self.docs, key=lambda d: (KIND_ORDER.get(self.docs[d][1], 2),
+                                          not self.docs[d][6], self.docs[d][0]))
+        return order
+
     def __len__(self):
         return len(self.keys)
 

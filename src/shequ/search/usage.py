@@ -89,6 +89,14 @@ class UsageCounter:
             return False
         return True
 
+    def ranked(self, prefix=''):
+        """(path, hits) of the used paths starting with `prefix` (which ends with '/'), most
+        used first, read lazily: a caller stops when it has enough."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else '\U0010ffff'
+        yield from self._db().execute(
+            'SELECT path, hits FROM usage WHERE path >= ? AND path < ? AND hits > 0 '
+            'ORDER BY hits DESC, path', (prefix, upper))
+
     def counts(self, paths):
         """{path: hits} for `paths` (absent ones count 0)."""
         paths = list(paths)
