@@ -40,8 +40,11 @@ class SearchService:
         self.usage = UsageCounter(self.index_dir)
         self._filters = {}
         self._facet_arrays = {}
+        self._segment_arrays = {}       # segment id -> facet field values of its documents
         self._moments = {}
         self._prefixes = {}
+        self._prefix_segments = {}      # county -> {segment id: SegmentPrefixes}
+        self._prefix_lock = threading.Lock()
         self._leaf_docs = {}
         self._plans = {}
 
@@ -257,17 +260,32 @@ class SearchService:
         return DocsQuery(query, docs_of, len(self._docset(county, searcher, [query])))
 
     def _columns(self, county, searcher):
-        """Per-document values of the facet fields, per index state."""
+        """Per-document values of the facet fields, per index state: the concatenation of
+        each segment's values, read once per segment (a segment's columns never change)."""
         reader = searcher.reader()
         key = self.reader_key(county, reader)
         arrays = self._facet_arrays.get(key)
         if arrays is None:
             if len(self._facet_arrays) > 32:
                 self._facet_arrays.clear()
+            leaves = reader.leaf_readers() if hasattr(reader, 'leaf_readers') else [(reader, 0)]
+            parts = [self._segment_columns(leaf) for leaf, _offset in leaves]
             arrays = self._facet_arrays[key] = {
-                name: [v.decode('utf-8') if isinstance(v, bytes) else v
-                       for v in reader.column_reader(name)] for name in FACETS}
+                name: [v for part in parts for v in part[name]] for name in FACETS}
         return arrays
+
+    def _segment_columns(self, leaf):
+        segment = leaf.segment() if hasattr(leaf, 'segment') else None
+        key = str(segment.segment_id()) if segment is not None else None
+        found = self._segment_arrays.get(key) if key is not None else None
+        if found is None:
+            found = {name: [v.decode('utf-8') if isinstance(v, bytes) else v
+                            for v in leaf.column_reader(name)] for name in FACETS}
+            if key is not None:
+                if len(self._segment_arrays) > 256:
+                    self._segment_arrays.clear()
+                self._segment_arrays[key] = found
+        return found
 
     @staticmethod
     def _facets(arrays, docnums, demote):
@@ -351,11 +369,17 @@ class SearchService:
     # --- suggestions ---------------------------------------------------------------------
 
     def prefixes(self, county, searcher):
-        """The title prefixes of a county index, rebuilt when the index changes."""
+        """The title prefixes of a county index, remade when the index changes from the
+        per-segment lists of the segments it keeps (only new segments are read)."""
         key = self.reader_key(county, searcher.reader())
         found = self._prefixes.get(county)
         if found is None or found[0] != key:
-            found = self._prefixes[county] = (key, Prefixes(searcher.reader()))
+            with self._prefix_lock:
+                segments = self._prefix_segments.setdefault(county, {})
+                prefixes = Prefixes(searcher.reader(), segments)
+                for gone in set(segments) - prefixes.segment_ids():
+                    del segments[gone]          # merged away: no index state holds it
+            found = self._prefixes[county] = (key, prefixes)
         return found[1]
 
     def suggest(self, typed, scope, public=True, limit=8, now=None):

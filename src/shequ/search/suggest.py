@@ -7,6 +7,7 @@ pointing at a title. A prefix is a bisection and a short scan; what the scope an
 visitor may see is checked afterwards against the cached filter sets of the search.
 """
 import bisect
+import heapq
 import re
 from functools import lru_cache
 
@@ -50,14 +51,25 @@ def _main_words(text):
             yield pos, word, start, end
 
 
-class Prefixes:
-    """Sorted prefix keys of one index state's titles and keywords."""
+def _sort_key(info):
+    """Services first, standard ones before others, then by title."""
+    return (KIND_ORDER.get(info[1], 2), not info[6], info[0])
+
+
+class SegmentPrefixes:
+    """Sorted prefix keys of the titles and keywords of one Whoosh segment.
+
+    A segment never changes once written (only its deletions do), so its prefix list is
+    made once and shared by every index state holding the segment: after an edit only the
+    new small segment is read. Deleted documents are kept here and filtered by `Prefixes`.
+    """
 
     def __init__(self, reader):
-        self.docs = {}          # docnum -> (title, type, path, owner, section, slug, standard)
-        titles = {}             # title -> [docnums]
+        self.docs = {}          # local docnum -> (title, type, path, owner, section, slug, standard)
+        titles = {}             # title -> [local docnums]
         keywords = {}           # keyword -> set of titles
-        for docnum, fields in reader.iter_docs():
+        for docnum in range(reader.doc_count_all()):
+            fields = reader.stored_fields(docnum)
             title = fields.get('title') or ''
             if not title:
                 continue
@@ -80,26 +92,10 @@ class Prefixes:
         keys.sort()
         self.keys = [k for k, _h, _i in keys]
         self.refs = [(h, i) for _k, h, i in keys]
-
-    def docnum(self, path):
-        """The docnum of the live document at `path` (None: not in this index state)."""
-        numbers = getattr(self, '_numbers', None)
-        if numbers is None:
-            numbers = self._numbers = {info[2]: d for d, info in self.docs.items()}
-        return numbers.get(path)
-
-    def by_title(self):
-        """Every titled docnum, services first, standard ones before others, then by title
-        (the most-used list's order when usage counts run out), sorted on first use."""
-        order = getattr(self, '_by_title', None)
-        if order is None:
-            order = self._by_title = sorted(
-                self.docs, key=lambda d: (KIND_ORDER.get(self.docs[d][1], 2),
-                                          not self.docs[d][6], self.docs[d][0]))
-        return order
-
-    def __len__(self):
-        return len(self.keys)
+        self.paths = {}
+        for docnum, info in self.docs.items():
+            self.paths.setdefault(info[2], []).append(docnum)
+        self.by_title = sorted(self.docs, key=lambda d: _sort_key(self.docs[d]))
 
     def lookup(self, typed):
         """{title number: best match (0 title start, 1 word start, 2 keyword)} for a prefix."""
@@ -115,20 +111,103 @@ class Prefixes:
                     found[i] = how
         return found
 
+
+class _Docs:
+    """docnum -> document info over the live documents of an index state's segments."""
+
+    def __init__(self, prefixes):
+        self._p = prefixes
+
+    def __getitem__(self, docnum):
+        part, local = self._p.locate(docnum)
+        if part is None:
+            raise KeyError(docnum)
+        return part.docs[local]
+
+    def __contains__(self, docnum):
+        part, local = self._p.locate(docnum)
+        return part is not None and local in part.docs
+
+    def get(self, docnum, default=None):
+        return self[docnum] if docnum in self else default
+
+
+class Prefixes:
+    """The prefix lists of one index state: one `SegmentPrefixes` per segment (taken from
+    `cache`, keyed by segment id, when an earlier state had the segment), with the state's
+    deletions applied. Document numbers are the index state's (segment offset + local)."""
+
+    def __init__(self, reader, cache=None):
+        cache = {} if cache is None else cache
+        leaves = reader.leaf_readers() if hasattr(reader, 'leaf_readers') else [(reader, 0)]
+        self.parts = []         # (offset, SegmentPrefixes, leaf reader)
+        for leaf, offset in leaves:
+            segment = leaf.segment() if hasattr(leaf, 'segment') else None
+            key = str(segment.segment_id()) if segment is not None else None
+            part = cache.get(key) if key is not None else None
+            if part is None:
+                part = SegmentPrefixes(leaf)
+                if key is not None:
+                    cache[key] = part
+            self.parts.append((offset, part, leaf))
+        self.offsets = [offset for offset, _part, _leaf in self.parts]
+        self.docs = _Docs(self)
+
+    def segment_ids(self):
+        return {str(leaf.segment().segment_id()) for _o, _p, leaf in self.parts
+                if hasattr(leaf, 'segment') and leaf.segment() is not None}
+
+    def locate(self, docnum):
+        """(SegmentPrefixes, local docnum) of a live docnum, or (None, None)."""
+        n = bisect.bisect_right(self.offsets, docnum) - 1
+        if n < 0:
+            return None, None
+        offset, part, leaf = self.parts[n]
+        local = docnum - offset
+        if local >= leaf.doc_count_all() or leaf.is_deleted(local):
+            return None, None
+        return part, local
+
+    def __len__(self):
+        return sum(len(part.keys) for _o, part, _l in self.parts)
+
+    def docnum(self, path):
+        """The docnum of the live document at `path` (None: not in this index state)."""
+        for offset, part, leaf in reversed(self.parts):
+            for local in part.paths.get(path, ()):
+                if not leaf.is_deleted(local):
+                    return offset + local
+        return None
+
+    def by_title(self):
+        """Every live titled docnum, services first, standard ones before others, then by
+        title (the most-used list's order when usage counts run out), lazily merged."""
+        def segment_order(offset, part, leaf):
+            for local in part.by_title:
+                if not leaf.is_deleted(local):
+                    yield _sort_key(part.docs[local]), offset + local
+        for _key, docnum in heapq.merge(*(segment_order(*p) for p in self.parts)):
+            yield docnum
+
     def suggest(self, typed, visible, limit=8):
-        """Up to `limit` (title, doc info) for `typed`; `visible(docnum)` filters.
+        """Up to `limit` lists of docnums with one title each for `typed`; `visible(docnum)`
+        filters.
 
         Services first, then notices and documents, then the rest; within each, a match at
         the start of the title before one inside it, shorter titles first.
         """
-        candidates = []
-        for i, how in self.lookup(typed).items():
-            docs = [d for d in self.docnums[i] if visible(d)]
-            if not docs:
-                continue
-            info = self.docs[docs[0]]
-            candidates.append(((KIND_ORDER.get(info[1], 2), how, len(info[0]), info[0]), docs))
-        candidates.sort(key=lambda c: c[0])
+        found = {}              # title -> [how, docnums]
+        for offset, part, leaf in self.parts:
+            for i, how in part.lookup(typed).items():
+                docs = [offset + d for d in part.docnums[i]
+                        if not leaf.is_deleted(d) and visible(offset + d)]
+                if not docs:
+                    continue
+                entry = found.setdefault(part.titles[i], [how, [], part.docs[docs[0] - offset]])
+                entry[0] = min(entry[0], how)
+                entry[1].extend(docs)
+        candidates = sorted(((KIND_ORDER.get(info[1], 2), how, len(title), title), docs)
+                            for title, (how, docs, info) in found.items())
         return [docs for _key, docs in candidates[:limit]]
 
 
