@@ -30,3 +30,24 @@ def test_template_compiling_is_serialised(monkeypatch):
     for t in threads:
         t.join()
     assert len(calls) == 6 and most[0] == 1
+
+
+def test_a_template_is_compiled_once_per_process_and_again_when_it_changes(monkeypatch):
+    from chameleon.zpt.template import PageTemplate
+    compiled = []
+    compile_ = BaseTemplate._compile
+
+    def counting(self, body, builtins):
+        compiled.append(body)
+        return compile_(self, body, builtins)
+
+    monkeypatch.setattr(BaseTemplate, '_compile', counting)
+    monkeypatch.setattr(chameleon_fixes, '_COOKED', {})
+    body = '<p tal:content="name">x</p><!-- %s -->' % time.time()
+    # two applications (two registries) each make their own template object
+    assert PageTemplate(body)(name='甲') == '<p>甲</p>' + body[body.index('<!--'):]
+    assert PageTemplate(body)(name='乙').startswith('<p>乙</p>')
+    assert len(compiled) == 1
+    assert PageTemplate(body.replace('<p', '<div').replace('</p>', '</div>'))(
+        name='丙').startswith('<div>丙</div>')
+    assert len(compiled) == 2
