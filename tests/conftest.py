@@ -2,9 +2,17 @@
 import os
 import shutil
 import socket
+import tempfile
 import threading
 
-import pytest
+# servers and `shequ` commands the tests start in subprocesses share compiled templates
+# through Chameleon's own disk cache (keyed by a digest of each template: never stale);
+# set before anything imports chameleon, so the test processes use it too
+_TEMPLATES = os.path.join(tempfile.gettempdir(), 'shequ-test-chameleon-%d' % os.getuid())
+os.makedirs(_TEMPLATES, exist_ok=True)
+os.environ.setdefault('CHAMELEON_CACHE', _TEMPLATES)
+
+import pytest  # noqa: E402
 
 from sitekit import BASE_FILE, DEMO_FILE, HERE, Site, make_settings  # noqa: F401 — tests import these
 

@@ -3,6 +3,7 @@ compile at once, which gave 500s to the first burst of visitors after a start)."
 import threading
 import time
 
+from chameleon.loader import MemoryLoader
 from chameleon.template import BaseTemplate
 
 from shequ.theming import chameleon_fixes
@@ -43,6 +44,8 @@ def test_a_template_is_compiled_once_per_process_and_again_when_it_changes(monke
 
     monkeypatch.setattr(BaseTemplate, '_compile', counting)
     monkeypatch.setattr(chameleon_fixes, '_COOKED', {})
+    # as in production: no CHAMELEON_CACHE (the test run sets one for its subprocesses)
+    monkeypatch.setattr(BaseTemplate, 'loader', MemoryLoader())
     body = '<p tal:content="name">x</p><!-- %s -->' % time.time()
     # two applications (two registries) each make their own template object
     assert PageTemplate(body)(name='甲') == '<p>甲</p>' + body[body.index('<!--'):]
