@@ -28,6 +28,11 @@ def make_settings(tmp, **extra):
         'shequ.index_inline': 'true',
         'shequ.secure_cookies': 'false',
         'shequ.session_secret': 'test-only-secret',
+        # real argon2id at a test's cost: the suite logs in hundreds of times
+        # (`security.users.configure_hasher`; every shipped ini keeps the default)
+        'shequ.argon2.time_cost': '1',
+        'shequ.argon2.memory_kib': '256',
+        'shequ.argon2.parallelism': '1',
     }
     settings.update(extra)
     return settings

@@ -358,6 +358,28 @@ def test_passwords_are_stored_as_argon2_hashes(demo):
         assert PASSWORD not in root.users.get('wang').password_hash
 
 
+def test_shipped_settings_keep_argon2s_default_cost_and_old_hashes_are_upgraded(demo):
+    """The suite's cheap argon2 cost is the tests' own: an app made with the shipped
+    settings hashes at argon2-cffi's default cost, and a user whose hash has another cost
+    still logs in and is re-hashed at the default."""
+    from shequ.security import users
+    with demo.root() as root:
+        add_user(root, 'cheap')                         # hashed at the suite's cost
+    try:
+        users.configure_hasher({})                      # as production.ini does
+        default = users.DEFAULT_HASHER
+        made = users.User('li', '李', PASSWORD).password_hash
+        assert '$m=%d,t=%d,p=%d$' % (default.memory_cost, default.time_cost,
+                                     default.parallelism) in made
+        with demo.root() as root:
+            user = root.users.get('cheap')
+            assert '$m=256,t=1,p=1$' in user.password_hash
+            assert user.check_password(PASSWORD)
+            assert '$m=%d,' % default.memory_cost in user.password_hash
+    finally:
+        users.configure_hasher(demo.settings)
+
+
 def test_publishing_what_is_already_published_is_refused_in_plain_chinese(demo):
     with demo.root() as root:
         add_user(root, 'wang', 'staff', '/sunwu')

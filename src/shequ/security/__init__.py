@@ -8,7 +8,8 @@ from .policy import SecurityPolicy
 from .roles import ROLES, grant, grants_of, normalise_role, revoke  # noqa: F401
 from .sessions import SESSION_COOKIE, session_idle_timeout  # noqa: F401 (SESSION_COOKIE)
 from .throttle import ILoginThrottle, LoginThrottle, throttle_file
-from .users import User, evolve_drop_lockout_fields, find_user, get_users  # noqa: F401
+from .users import (User, configure_hasher, evolve_drop_lockout_fields, find_user,  # noqa: F401
+                    get_users)
 
 
 
@@ -33,6 +34,7 @@ def includeme(config):
     login (`shequ.session_max_age`) and logout are enforced by the policy (`sessions.py`).
     """
     settings = config.registry.settings
+    configure_hasher(settings)
     idle = session_idle_timeout(settings)
     config.set_session_factory(SignedCookieSessionFactory(
         session_secret(settings), cookie_name=SESSION_COOKIE,

@@ -1,5 +1,6 @@
 """Users stored at the root, with argon2 password hashes and their open sessions."""
 import hashlib
+import logging
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -8,11 +9,34 @@ from persistent import Persistent
 
 from ..clock import utcnow
 
+log = logging.getLogger(__name__)
+
 MAX_SESSIONS = 20       # open sessions kept per user; logging in again drops the oldest
-_hasher = PasswordHasher()
+DEFAULT_HASHER = PasswordHasher()       # argon2-cffi's RFC 9106 low-memory profile
+_hasher = DEFAULT_HASHER
 # verified instead of a user's hash when there is no such user, so that a wrong name
 # costs as long as a wrong password (and the answer's timing tells nothing)
-_DUMMY_HASH = _hasher.hash('no such user: this hash only takes time to check')
+_DUMMY_TEXT = 'no such user: this hash only takes time to check'
+_DUMMY_HASH = _hasher.hash(_DUMMY_TEXT)
+
+
+def configure_hasher(settings):
+    """Use the argon2 cost of `shequ.argon2.time_cost`, `.memory_kib` and `.parallelism`
+    (argon2-cffi's defaults when unset, as in every shipped ini file). Only the test
+    suite lowers them, so that its hundreds of logins stay fast; a lower cost than the
+    default is logged. Hashes made with other parameters still verify and are re-hashed
+    at the next login. The hasher is per process: the last application made sets it."""
+    global _hasher, _DUMMY_HASH
+    wanted = tuple(int(settings.get('shequ.argon2.' + key) or default) for key, default in (
+        ('time_cost', DEFAULT_HASHER.time_cost), ('memory_kib', DEFAULT_HASHER.memory_cost),
+        ('parallelism', DEFAULT_HASHER.parallelism)))
+    if wanted == (_hasher.time_cost, _hasher.memory_cost, _hasher.parallelism):
+        return
+    hasher = PasswordHasher(time_cost=wanted[0], memory_cost=wanted[1], parallelism=wanted[2])
+    if wanted[0] < DEFAULT_HASHER.time_cost or wanted[1] < DEFAULT_HASHER.memory_cost:
+        log.warning('argon2 cost lowered to time_cost=%d memory_kib=%d parallelism=%d: '
+                    'for tests only', *wanted)
+    _DUMMY_HASH, _hasher = hasher.hash(_DUMMY_TEXT), hasher
 
 
 def verify_password(password_hash, password):
