@@ -16,7 +16,8 @@ from .indexer import Indexer
 from .query import DocsQuery, Lexicon, build, hidden_mask, not_yet_or_no_longer, scope_filter
 from .analysis import fold
 from .results import SNIPPET_CHARS, AllDocsCollector, Hit, Results, highlighter, snippet
-from .suggest import KIND_ORDER, Prefixes
+from .segments import leaves, segment_key
+from .suggest import Prefixes, listing_order
 from .synonyms import synonyms_for
 from .usage import UsageCounter
 
@@ -93,9 +94,7 @@ class SearchService:
         Segment ids are random per segment, so a rebuilt index (whose generation starts
         again) never shares a key with the index it replaced, nor with another county's.
         """
-        leaves = reader.leaf_readers() if hasattr(reader, 'leaf_readers') else [(reader, 0)]
-        segments = tuple(sorted(str(r.segment().segment_id()) if r.segment() is not None else ''
-                                for r, _offset in leaves))
+        segments = tuple(sorted(segment_key(r) for r, _offset in leaves(reader)))
         return (county, reader.generation(), segments)
 
     def lexicon(self, county, searcher, synonyms):
@@ -249,8 +248,7 @@ class SearchService:
         cache = self._leaf_docs
 
         def docs_of(leaf):
-            segment = leaf.reader().segment()
-            leaf_key = key + (str(segment.segment_id()) if segment is not None else '',)
+            leaf_key = key + (segment_key(leaf.reader()),)
             docs = cache.get(leaf_key)
             if docs is None:
                 if len(cache) > 256:
@@ -268,20 +266,18 @@ class SearchService:
         if arrays is None:
             if len(self._facet_arrays) > 32:
                 self._facet_arrays.clear()
-            leaves = reader.leaf_readers() if hasattr(reader, 'leaf_readers') else [(reader, 0)]
-            parts = [self._segment_columns(leaf) for leaf, _offset in leaves]
+            parts = [self._segment_columns(leaf) for leaf, _offset in leaves(reader)]
             arrays = self._facet_arrays[key] = {
                 name: [v for part in parts for v in part[name]] for name in FACETS}
         return arrays
 
     def _segment_columns(self, leaf):
-        segment = leaf.segment() if hasattr(leaf, 'segment') else None
-        key = str(segment.segment_id()) if segment is not None else None
-        found = self._segment_arrays.get(key) if key is not None else None
+        key = segment_key(leaf)
+        found = self._segment_arrays.get(key) if key else None
         if found is None:
             found = {name: [v.decode('utf-8') if isinstance(v, bytes) else v
                             for v in leaf.column_reader(name)] for name in FACETS}
-            if key is not None:
+            if key:
                 if len(self._segment_arrays) > 256:
                     self._segment_arrays.clear()
                 self._segment_arrays[key] = found
@@ -354,8 +350,8 @@ class SearchService:
             except Exception:
                 log.exception('most-used list of %s failed', county)
                 self._local.searchers.pop(county, None)
-        used.sort(key=lambda u: (u[0], KIND_ORDER.get(u[1][1], 2), not u[1][6], u[1][0]))
-        rest.sort(key=lambda info: (KIND_ORDER.get(info[1], 2), not info[6], info[0]))
+        used.sort(key=lambda u: (u[0], listing_order(u[1])))
+        rest.sort(key=listing_order)
         return [self._listed(info, scope) for info in [u[1] for u in used] + rest][:limit]
 
     @staticmethod

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from .analysis import fold, has_cjk, segment, syllables
+from .segments import leaves, segment_key
 
 MAX_SCAN = 4000         # keys looked at for one prefix (a one-letter prefix matches many)
 WORD_STARTS = 10        # a title is found from the start of any of its first words
@@ -51,8 +52,9 @@ def _main_words(text):
             yield pos, word, start, end
 
 
-def _sort_key(info):
-    """Services first, standard ones before others, then by title."""
+def listing_order(info):
+    """Where a document's info sorts in a list without scores (the most-used list when
+    usage counts run out): services first, standard ones before others, then by title."""
     return (KIND_ORDER.get(info[1], 2), not info[6], info[0])
 
 
@@ -95,7 +97,7 @@ class SegmentPrefixes:
         self.paths = {}
         for docnum, info in self.docs.items():
             self.paths.setdefault(info[2], []).append(docnum)
-        self.by_title = sorted(self.docs, key=lambda d: _sort_key(self.docs[d]))
+        self.by_title = sorted(self.docs, key=lambda d: listing_order(self.docs[d]))
 
     def lookup(self, typed):
         """{title number: best match (0 title start, 1 word start, 2 keyword)} for a prefix."""
@@ -128,9 +130,6 @@ class _Docs:
         part, local = self._p.locate(docnum)
         return part is not None and local in part.docs
 
-    def get(self, docnum, default=None):
-        return self[docnum] if docnum in self else default
-
 
 class Prefixes:
     """The prefix lists of one index state: one `SegmentPrefixes` per segment (taken from
@@ -139,23 +138,20 @@ class Prefixes:
 
     def __init__(self, reader, cache=None):
         cache = {} if cache is None else cache
-        leaves = reader.leaf_readers() if hasattr(reader, 'leaf_readers') else [(reader, 0)]
         self.parts = []         # (offset, SegmentPrefixes, leaf reader)
-        for leaf, offset in leaves:
-            segment = leaf.segment() if hasattr(leaf, 'segment') else None
-            key = str(segment.segment_id()) if segment is not None else None
-            part = cache.get(key) if key is not None else None
+        for leaf, offset in leaves(reader):
+            key = segment_key(leaf)
+            part = cache.get(key) if key else None
             if part is None:
                 part = SegmentPrefixes(leaf)
-                if key is not None:
+                if key:
                     cache[key] = part
             self.parts.append((offset, part, leaf))
         self.offsets = [offset for offset, _part, _leaf in self.parts]
         self.docs = _Docs(self)
 
     def segment_ids(self):
-        return {str(leaf.segment().segment_id()) for _o, _p, leaf in self.parts
-                if hasattr(leaf, 'segment') and leaf.segment() is not None}
+        return {segment_key(leaf) for _o, _p, leaf in self.parts}
 
     def locate(self, docnum):
         """(SegmentPrefixes, local docnum) of a live docnum, or (None, None)."""
@@ -167,9 +163,6 @@ class Prefixes:
         if local >= leaf.doc_count_all() or leaf.is_deleted(local):
             return None, None
         return part, local
-
-    def __len__(self):
-        return sum(len(part.keys) for _o, part, _l in self.parts)
 
     def docnum(self, path):
         """The docnum of the live document at `path` (None: not in this index state)."""
@@ -185,7 +178,7 @@ class Prefixes:
         def segment_order(offset, part, leaf):
             for local in part.by_title:
                 if not leaf.is_deleted(local):
-                    yield _sort_key(part.docs[local]), offset + local
+                    yield listing_order(part.docs[local]), offset + local
         for _key, docnum in heapq.merge(*(segment_order(*p) for p in self.parts)):
             yield docnum
 
