@@ -1,9 +1,7 @@
 """Fixtures: a real app over a real FileStorage in a temp dir, loaded from YAML files."""
 import os
 import shutil
-import socket
 import tempfile
-import threading
 
 # servers and `shequ` commands the tests start in subprocesses share compiled templates
 # through Chameleon's own disk cache (keyed by a digest of each template: never stale);
@@ -14,7 +12,7 @@ os.environ.setdefault('CHAMELEON_CACHE', _TEMPLATES)
 
 import pytest  # noqa: E402
 
-from sitekit import BASE_FILE, DEMO_FILE, HERE, Site, make_settings  # noqa: F401 — tests import these
+from sitekit import BASE_FILE, DEMO_FILE, HERE, Site, make_settings, waitress_thread  # noqa: F401 — tests import these
 
 
 @pytest.fixture(scope='session')
@@ -68,18 +66,10 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope='session')
 def live_site(tmp_path_factory):
     """The app served by waitress on a free localhost port; yields (site, base_url)."""
-    from waitress.server import create_server
     site = Site(tmp_path_factory.mktemp('live'))
     site.load(DEMO_FILE)
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = create_server(site.wsgi, host='127.0.0.1', port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield site, 'http://127.0.0.1:%d' % port
-    server.close()
+    with waitress_thread(site.wsgi) as base:
+        yield site, base
     site.close()
 
 

@@ -97,3 +97,31 @@ def write_ini(folder, **extra):
         f.write('[app:main]\nuse = egg:shequ\n')
         f.writelines('%s = %s\n' % item for item in settings.items())
     return path
+
+
+@contextmanager
+def waitress_thread(wsgi, threads=4):
+    """`wsgi` on waitress (`threads` worker threads) on a free loopback port; yields the
+    base URL. On exit the loop is stopped and its thread joined before anything is closed:
+    closing the sockets under a thread still in select() raised in that thread."""
+    import threading
+
+    from waitress.server import create_server
+    server = create_server(wsgi, host='127.0.0.1', port=0, threads=threads)
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.2, map=server._map, count=1,
+                                 use_poll=server.adj.asyncore_use_poll)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield 'http://127.0.0.1:%d' % int(server.effective_port)
+    finally:
+        stop.set()
+        server.pull_trigger()
+        thread.join(10)
+        server.task_dispatcher.shutdown()
+        server.asyncore.close_all(server._map)   # the listener, its trigger, any channel

@@ -19,7 +19,7 @@ iframe are part of the check.
 import pytest
 
 from helpers import PASSWORD, add_user
-from sitekit import DEMO_FILE, Site
+from sitekit import DEMO_FILE, Site, waitress_thread
 from shequ.clock import utcnow
 from shequ.tree.ops import modify
 
@@ -93,9 +93,6 @@ STAFF_SUBSET = [
 def axe_site(tmp_path_factory):
     """A served demo site of its own (the theme changes): a county administrator, a
     document with two revisions and a notice with an edit awaiting review."""
-    import socket
-    import threading
-    from waitress.server import create_server
     site = Site(tmp_path_factory.mktemp('axe'))
     site.load(DEMO_FILE)
     with site.root() as root:
@@ -108,14 +105,8 @@ def axe_site(tmp_path_factory):
         modify(notice, site.registry, pending_edit={
             'fields': {'title': notice.title + '（更正）'}, 'login': 'axe-admin',
             'name': '县管理员', 'time': utcnow()})
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = create_server(site.wsgi, host='127.0.0.1', port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield site, 'http://127.0.0.1:%d' % port
-    server.close()
+    with waitress_thread(site.wsgi) as base:
+        yield site, base
     site.close()
 
 

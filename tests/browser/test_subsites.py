@@ -1,15 +1,13 @@
 """County sub-sites in Chromium: settings through the form, themes, colours, emblem, a
 county's own host name, elder mode, reflow at 320 px and 200 % text, screenshots, axe."""
 import os
-import socket
 import struct
-import threading
 import zlib
 
 import pytest
 
 from helpers import PASSWORD, add_user
-from sitekit import DEMO_FILE, Site
+from sitekit import DEMO_FILE, Site, waitress_thread
 from shequ.tree.ops import modify
 
 XINGFU = '/sunwu/qingxi/xingfu/'
@@ -34,20 +32,12 @@ def sub_site(tmp_path_factory):
 
     `localhost` is configured as the county's host name; 127.0.0.1 is the platform.
     """
-    from waitress.server import create_server
     site = Site(tmp_path_factory.mktemp('subsites'))
     site.load(DEMO_FILE)
     with site.root() as root:
         add_user(root, 'sub-admin', 'admin', '/sunwu', name='县站点管理员')
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = create_server(site.wsgi, host='127.0.0.1', port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield site, 'http://127.0.0.1:%d' % port
-    server.close()
+    with waitress_thread(site.wsgi) as base:
+        yield site, base
     site.close()
 
 

@@ -3,7 +3,6 @@ sockets, real threads) over one FileStorage: no 500, no lost update, and on one 
 exactly one save wins per version while the others get the conflict page (409)."""
 import collections
 import http.cookiejar
-import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -12,9 +11,9 @@ import urllib.request
 import pytest
 from bs4 import BeautifulSoup
 from pyramid_retry import IBeforeRetry
-from waitress.server import create_server
 
 from helpers import PASSWORD, add_user, find
+from sitekit import waitress_thread
 from shequ.content import get_content_registry
 from shequ.tree.ops import add
 
@@ -96,18 +95,9 @@ def served(demo):
     retries = collections.Counter()
     demo.registry.registerHandler(
         lambda event: retries.update([type(event.exception).__name__]), (IBeforeRetry,))
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    server = create_server(demo.wsgi, host='127.0.0.1', port=port, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    base = 'http://127.0.0.1:%d' % port
-    browsers = [Browser(base, 'staff%d' % i) for i in range(THREADS)]
-    yield demo, browsers, paths, retries
-    server.close()
-    thread.join(10)
+    with waitress_thread(demo.wsgi) as base:
+        browsers = [Browser(base, 'staff%d' % i) for i in range(THREADS)]
+        yield demo, browsers, paths, retries
 
 
 def _at_once(browsers, work):
