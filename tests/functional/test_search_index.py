@@ -231,3 +231,35 @@ def test_most_used_services_survive_a_restart(tmp_path):
         assert res['popular'][0]['title'] == '异地就医备案'
     finally:
         again.close()
+
+
+def test_an_index_written_by_another_process_is_searched_within_the_recheck(tmp_path):
+    """A web process that does not index (`shequ indexer` does) looks at the disk at most
+    once per `shequ.search.recheck_seconds`, and at once after its own writes."""
+    from shequ.search.indexer import Indexer
+    site = Site(tmp_path, **{'shequ.index_inline': 'false', 'shequ.page_cache': 'off'})
+    try:
+        site.load(CATALOGUE)
+        search = site.registry.search
+        search.indexer.apply_db(site.db)               # its first index, written by itself
+        now = [100.0]
+        search.clock = lambda: now[0]
+        assert '/linhe/services/dibao' in paths(site, '低保')
+
+        def retitle(word):
+            with site.root() as root:
+                item = root['linhe']['services']['dibao']
+                modify(item, site.registry, title=item.title + word)
+        retitle('鸵鸟')
+        other = Indexer(search.index_dir, search.indexer.content)     # the indexer process
+        other.apply_db(site.db)
+        now[0] += 0.5
+        assert paths(site, '鸵鸟') == []           # still the state it looked at
+        now[0] += 0.6
+        assert paths(site, '鸵鸟') == ['/linhe/services/dibao']
+
+        retitle('企鹅')
+        search.indexer.apply_db(site.db)               # written by this process: seen at once
+        assert paths(site, '企鹅') == ['/linhe/services/dibao']
+    finally:
+        site.close()

@@ -68,6 +68,7 @@ class Indexer:
         self._last_prune = 0.0
         self._cursors = None         # the cursors last read or written by this process
         self.waiting = set()         # counties left for the indexer process to rebuild
+        self.changes = 0             # times this process held the lock (and may have written)
 
     # --- locking, index files, cursors -------------------------------------------------
 
@@ -86,6 +87,7 @@ class Indexer:
                 try:
                     yield
                 finally:
+                    self.changes += 1      # under the thread lock: searchers look again
                     fcntl.flock(f, fcntl.LOCK_UN)
         finally:
             self._thread_lock.release()

@@ -4,11 +4,11 @@ publish or expiry time those indexes hold bounds its life, and every hit of a ca
 first page still counts its top hit's use.
 """
 import logging
-import os
 import time
 
 from ..security.throttle import client_address
 from .subscribers import get_search
+from .synonyms import file_mark
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,9 @@ class SearchCacheKey:
                 key = search.reader_key(name, reader)
                 parts.append(repr(key))
                 valid_until(request, search.next_moment(key, reader, now))
-            synonyms = search.synonyms_file
-            if synonyms and os.path.exists(synonyms):
-                parts.append(str(os.path.getmtime(synonyms)))
+            mark = file_mark(search.synonyms_file)
+            if mark is not None:
+                parts.append(str(mark))
             return '|'.join(parts)
         except Exception:           # never cache what we could not key
             log.exception('search page cache key failed')

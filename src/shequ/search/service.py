@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FACETS = ('type', 'category', 'owner')
 PLANS = 2000        # query plans kept (for texts of up to PLAN_TEXT characters)
 PLAN_TEXT = 100
+RECHECK = 1.0       # seconds between a thread's looks at whether an index changed on disk
 
 
 class SearchService:
@@ -35,6 +36,8 @@ class SearchService:
         self.index_dir = settings.get('shequ.index_dir') or 'var/index'
         self.synonyms_file = settings.get('shequ.synonyms_file')
         self.inline = asbool(settings.get('shequ.index_inline', False))
+        self.recheck = float(settings.get('shequ.search.recheck_seconds', RECHECK))
+        self.clock = time.monotonic
         self.indexer = Indexer(self.index_dir, get_content_registry(registry))
         self._local = threading.local()
         self._lexicons = {}
@@ -56,15 +59,26 @@ class SearchService:
 
         A missing index (a fresh deploy, a rebuild swapping folders) or one with no
         documents gives None: the caller answers from what exists, never with an error.
+
+        Whether the index changed is asked of the disk (Whoosh lists the folder) at most
+        once every `shequ.search.recheck_seconds` (1 s) per thread, and at once after this
+        process wrote the index (inline indexing, a command): each listing lets go of the
+        GIL, which a thread then waits for behind the others under load. What another
+        process (`shequ indexer`) writes is thus searched within that second.
         """
         cache = getattr(self._local, 'searchers', None)
         if cache is None:
             cache = self._local.searchers = {}
-        searcher = cache.get(county)
-        if searcher is not None:
+        entry = cache.get(county)
+        now = self.clock()
+        changes = self.indexer.changes
+        if entry is not None:
+            searcher, until, seen = entry
             try:
-                if not searcher.up_to_date():
-                    searcher = cache[county] = searcher.refresh()
+                if now >= until or seen != changes:
+                    if not searcher.up_to_date():
+                        searcher = searcher.refresh()
+                    cache[county] = (searcher, now + self.recheck, changes)
                 return searcher if searcher.doc_count_all() else None
             except Exception:          # the index was swapped or removed by a rebuild
                 cache.pop(county, None)
@@ -80,7 +94,7 @@ class SearchService:
         except Exception:              # half-written or being swapped: not ready yet
             log.info('index of %s not readable yet', county, exc_info=True)
             return None
-        cache[county] = searcher
+        cache[county] = (searcher, now + self.recheck, changes)
         return searcher if searcher.doc_count_all() else None
 
     def ready(self, county):

@@ -11,6 +11,7 @@ so traditional characters and full-width letters need no entries of their own.
 """
 import os
 import re
+import time
 from functools import lru_cache
 
 from .analysis import fold
@@ -112,11 +113,35 @@ def _file_groups(path, mtime):
         return tuple(parse_synonyms(f.read()))
 
 
+STAT_EVERY = 1.0
+_marks = {}         # path -> (mtime or None, monotonic time until which it is taken as is)
+
+
+def file_mark(path, clock=time.monotonic):
+    """The modification time of the file at `path` (None when there is none), stat'ed at
+    most once every STAT_EVERY seconds: every search and its cache key ask, and each stat
+    lets go of the GIL, which the thread then waits for behind the others under load. A
+    changed platform list is thus read within a second."""
+    if not path:
+        return None
+    now = clock()
+    known = _marks.get(path)
+    if known is not None and now < known[1]:
+        return known[0]
+    try:
+        mark = os.path.getmtime(path)
+    except OSError:
+        mark = None
+    _marks[path] = (mark, now + STAT_EVERY)
+    return mark
+
+
 def file_groups(path):
     """The groups of the platform list at `path` (re-read when the file changes)."""
-    if not path or not os.path.exists(path):
+    mark = file_mark(path)
+    if mark is None:
         return ()
-    return _file_groups(path, os.path.getmtime(path))
+    return _file_groups(path, mark)
 
 
 @lru_cache(maxsize=256)
