@@ -142,6 +142,35 @@ def test_staff_never_get_a_visitors_html_nor_leave_theirs(uncached):
     assert staff.get('/sunwu/').html.find(id='panel-search-staff') is not None
 
 
+def test_the_layouts_crumbs_menu_and_contact_change_on_the_next_request(uncached):
+    """Breadcrumbs, the section menu and the footer's contact are shared by visitors
+    (`visitor_value`); staff compute their own (an empty section is in their menu)."""
+    def chrome(res):
+        return ([a.text for a in res.html.select('nav.breadcrumbs a')],
+                [a.text for a in res.html.select('nav.sections a')],
+                res.html.select_one('footer .contact').text)
+    page = COMMUNITY + '/services/dibao'
+    anon = TestApp(uncached.wsgi)
+    for _ in range(2):
+        crumbs, menu, contact = chrome(anon.get(page))
+    assert '幸福社区' in crumbs and menu == ['办事指南'] and '0456-8231101' in contact
+    assert [key for key in get_memo(uncached.registry)._entries if key[0] == 'value']
+    with uncached.root() as root:
+        add_user(root, 'clerk', 'staff', COMMUNITY)
+        community = find(root, COMMUNITY)
+        settings = dict(community.settings)
+        settings['contact'] = dict(settings['contact'], phone='0456-8239999')
+        modify(community, uncached.registry, title='幸福社区（更名）', settings=settings)
+        add(community['notices'], 'tingshui', Notice(title='停水通知', state='published'),
+            uncached.registry)
+    crumbs, menu, contact = chrome(anon.get(page))
+    assert '幸福社区（更名）' in crumbs and '0456-8239999' in contact
+    assert menu == ['办事指南', '通知公告']
+    staff_menu = chrome(login(uncached, 'clerk').get(page))[1]
+    assert {'办事指南', '通知公告', '制度文件', '志愿服务'} <= set(staff_menu)
+    assert chrome(anon.get(page))[1] == ['办事指南', '通知公告']
+
+
 def test_a_memoised_panel_gets_each_requests_nonce(uncached):
     from shequ.duties.roster import china_now, write_days
     shift = {'start': '00:00', 'end': '23:59', 'name': '王值班', 'post': '网格员',

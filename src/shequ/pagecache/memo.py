@@ -138,6 +138,41 @@ def is_visitor(request):
             and 'session' not in request.__dict__ and request.identity is None)
 
 
+def _visitor_key(request, kind, node, name, extra):
+    """The memo key of something shared by visitors, or None when `request` may not share
+    (staff, a session, not a GET) or nothing of `node` may be memoised; and the state."""
+    memo = get_memo(request.registry)
+    if memo is None or request.method not in ('GET', 'HEAD') or not is_visitor(request):
+        return None, None
+    stored = node       # a lent item (an inherited standard) is made from its county's data
+    while stored is not None and getattr(stored, '_p_jar', None) is None:
+        stored = getattr(stored, '__parent__', None)
+    found = version(stored) if stored is not None else None
+    if found is None:
+        return None, None
+    cookies = tuple(request.cookies.get(c, '')
+                    for c in sorted(get_extensions(request.registry).page_cache_cookies))
+    return (kind, name, _path(node), found[0], extra, request.application_url,
+            request.environ.get(VH_ROOT_KEY) or '', request.locale_name, cookies), found[1]
+
+
+def visitor_value(request, node, name, compute, extra=()):
+    """`compute()` (plain data: text, numbers, tuples, lists) for `node` as visitors without
+    a login see it — URLs of this host, this locale — shared by them like `visitor_html`;
+    staff, and requests that may not share, always compute their own."""
+    key, state = _visitor_key(request, 'value', node, name, extra)
+    if key is None:
+        return compute()
+    memo = get_memo(request.registry)
+    now = time.time()
+    value = memo.get(key, now)
+    if value is _MISSING:
+        value = compute()
+        if 'session' not in request.__dict__:
+            memo.put(key, value, entry_until(state, now, memo.max_age))
+    return value
+
+
 def visitor_html(request, node, name, render, extra=()):
     """The HTML `render()` makes for `node`, shared by visitors without a login.
 
@@ -146,15 +181,10 @@ def visitor_html(request, node, name, render, extra=()):
     `render` declares bounds the entry and is declared again on every hit. Staff, and
     requests that may not share (`is_visitor`), always render their own.
     """
-    memo = get_memo(request.registry)
-    found = version(node) if memo is not None and request.method in ('GET', 'HEAD') \
-        and is_visitor(request) else None
-    if found is None:
+    key, state = _visitor_key(request, 'html', node, name, extra)
+    if key is None:
         return render()
-    cookies = tuple(request.cookies.get(c, '')
-                    for c in sorted(get_extensions(request.registry).page_cache_cookies))
-    key = ('html', name, _path(node), found[0], extra, request.application_url,
-           request.environ.get(VH_ROOT_KEY) or '', request.locale_name, cookies)
+    memo = get_memo(request.registry)
     now = time.time()
     value = memo.get(key, now)
     if value is not _MISSING:
@@ -176,6 +206,5 @@ def visitor_html(request, node, name, render, extra=()):
         return html                # rendering opened a session (a form's token): not shared
     nonce = request.__dict__.get('csp_nonce')
     stored = html.replace(nonce, NONCE_MARK) if nonce else html
-    memo.put(key, (stored, asked), entry_until(found[1], now, memo.max_age, asked))
+    memo.put(key, (stored, asked), entry_until(state, now, memo.max_age, asked))
     return html
-

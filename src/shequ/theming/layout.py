@@ -12,6 +12,7 @@ from zope.interface import Interface
 
 from ..clock import fmt
 from ..i18n import LOCALES, _, translate
+from ..pagecache.memo import visitor_value
 from ..tree import (Root, Section, Tenant, find_tenant, path_url, setting_source,
                     shown_sections)
 from ..tree.settings import CONTACT_KEYS
@@ -162,9 +163,14 @@ class Layout:
 
         They stop above the first node the requester may not view, so a page that any
         visitor may open under a draft (404, login, forbidden) does not show its title.
+        Shared by visitors without a login (`visitor_value`), like `sections`.
         """
         if self.context is None:
             return []
+        return visitor_value(self.request, self.context, 'layout.breadcrumbs',
+                             self._breadcrumbs)
+
+    def _breadcrumbs(self):
         crumbs = []
         nodes = []
         vroot = self.request.environ.get(VH_ROOT_KEY)
@@ -189,6 +195,9 @@ class Layout:
         """
         if self.tenant is None:
             return []
+        return visitor_value(self.request, self.context, 'layout.sections', self._sections)
+
+    def _sections(self):
         current = None
         for node in lineage(self.context):
             if isinstance(node, Section):
@@ -225,6 +234,9 @@ class Layout:
         """The effective contact block (address, phone, hours, email) of the tenant."""
         if self.tenant is None:
             return {}
+        return visitor_value(self.request, self.tenant, 'layout.contact', self._contact)
+
+    def _contact(self):
         out = {}                  # as `tree.effective_contact`, through this page's memo
         for key in CONTACT_KEYS:
             value, _source = self.setting_source('contact.' + key)
