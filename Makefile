@@ -64,10 +64,11 @@ bench-province-zeo: install catalog wrk
 	$(BIN)/python bench/pages.py --trees demo,province --storage zeo
 
 # the search page and JSON, one connection, on a county of >= 20,000 indexed items
-# (var/county20k/, built by bench/pages.py the first time, then reused): p50/p95/p99
+# (var/county20k/, built by bench/pages.py the first time, then reused): p50/p95/p99,
+# every request running its query (no page cache, no kept answers)
 bench-search-county: install catalog wrk
 	$(BIN)/python bench/pages.py --trees demo,county20k --pages search,search-json \
-	  --cache off --connections 1
+	  --cache off --answers 0 --connections 1
 
 # Debian's wrk drives bench/pages.py (without it the bench falls back to Python threads)
 wrk:

@@ -86,6 +86,9 @@ def write_ini(folder, name, app_use, port, settings):
     return path
 
 
+EXTRA_SETTINGS = {}     # from the command line (--answers)
+
+
 def app_settings(folder, data_dir, cache, uri=None):
     """The shequ settings of a bench server over the database in `data_dir`."""
     return {
@@ -100,8 +103,8 @@ def app_settings(folder, data_dir, cache, uri=None):
         'shequ.synonyms_file': os.path.join(HERE, 'config', 'synonyms.txt'),
         'shequ.index_inline': 'false',
         'shequ.session_secret': 'bench-only-secret',
-        # helper A's page cache reads this; before it exists the setting is simply unused
         'shequ.page_cache': cache,
+        **EXTRA_SETTINGS,
     }
 
 
@@ -428,6 +431,9 @@ def main(argv=None):
     parser.add_argument('--seconds', type=int, default=3)
     parser.add_argument('--connections', type=int, default=8)
     parser.add_argument('--pages', default='', help='only these page names (comma-separated)')
+    parser.add_argument('--answers', type=int, default=None,
+                        help='shequ.search.answers: search answers kept per process (0: none, '
+                             'so every search runs its query; default: the app\'s)')
     parser.add_argument('--loader', choices=('wrk', 'python'), default=LOADER['name'],
                         help='load generator (default: wrk when installed)')
     parser.add_argument('--storage', choices=('file', 'zeo'), default='file',
@@ -437,10 +443,13 @@ def main(argv=None):
     args.cache = [c for c in args.cache.split(',') if c]
     args.pages = [p for p in args.pages.split(',') if p]
     trees = [t for t in args.trees.split(',') if t]
+    if args.answers is not None:
+        EXTRA_SETTINGS['shequ.search.answers'] = str(args.answers)
     print('load generator: %s, %d connections, %d rounds × %d s, page and bare alternating; '
-          'storage %s; load average %s' % (
+          'storage %s;%s load average %s' % (
               'wrk' if args.loader == 'wrk' else 'python threads', args.connections,
               args.rounds, args.seconds, args.storage,
+              '' if args.answers is None else ' search answers kept: %d;' % args.answers,
               ' '.join('%.2f' % n for n in os.getloadavg())))
     print(HEADER, flush=True)
     results, startup = [], {}

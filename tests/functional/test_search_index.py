@@ -263,3 +263,37 @@ def test_an_index_written_by_another_process_is_searched_within_the_recheck(tmp_
         assert paths(site, '企鹅') == ['/linhe/services/dibao']
     finally:
         site.close()
+
+
+def test_a_remembered_answer_changes_with_the_index_time_and_synonyms(loaded):
+    """Answers are kept per index state, time slot and synonym list
+    (`SearchService._answers`): each change shows on the next search, and a kept answer
+    still counts its top hit's use per visitor."""
+    from shequ.search.synonyms import set_county_synonyms
+    from shequ.search.views import make_scope
+    search = loaded.registry.search
+    for _ in range(2):
+        assert paths(loaded, '低保')[0] == '/linhe/services/dibao'
+    assert search._answers
+    with loaded.root() as root:
+        modify(root['linhe']['services']['dibao'], loaded.registry, state=WITHDRAWN)
+    assert '/linhe/services/dibao' not in paths(loaded, '低保')
+    with loaded.root() as root:
+        modify(root['linhe']['services']['dibao'], loaded.registry, state='published',
+               publish_at=utcnow() + timedelta(hours=1))
+    with loaded.root() as root:
+        scope = make_scope(root['linhe'])
+    later = (utcnow() + timedelta(hours=2)).timestamp()
+    for _ in range(2):
+        assert '/linhe/services/dibao' not in [h.path for h in search.search('低保', scope).hits]
+        assert '/linhe/services/dibao' in [h.path for h in
+                                           search.search('低保', scope, now=later).hits]
+    assert '/linhe/services/gongnuan' not in paths(loaded, '烧炕')[:5]
+    with loaded.root() as root:
+        set_county_synonyms(root['linhe'], '集中供热 = 烧炕')
+    assert '/linhe/services/gongnuan' in paths(loaded, '烧炕')[:5]
+    top = search.search('烧炕', scope).hits[0].path
+    before = search.usage.counts([top]).get(top, 0)
+    for visitor in ('10.0.0.1', '10.0.0.2', '10.0.0.2'):
+        search.search('烧炕', scope, visitor=visitor)
+    assert search.usage.counts([top]).get(top, 0) == before + 2

@@ -1,5 +1,6 @@
 """What a search answers (hits, results), where it runs (scope), and the collector that
 ranks an item issued above below an equally relevant local one."""
+import dataclasses
 import html
 import re
 from dataclasses import dataclass, field
@@ -111,6 +112,13 @@ class Results:
     facets: dict = field(default_factory=dict)
     suggestion: str = None
     unavailable: list = field(default_factory=list)   # counties whose index is not ready
+
+    def copy(self):
+        """A copy to keep or hand out: its lists and hits are its own."""
+        return Results(query=self.query, total=self.total,
+                       hits=[dataclasses.replace(h) for h in self.hits],
+                       facets={k: list(v) for k, v in self.facets.items()},
+                       suggestion=self.suggestion, unavailable=list(self.unavailable))
 
 
 @dataclass

@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 FACETS = ('type', 'category', 'owner')
 PLANS = 2000        # query plans kept (for texts of up to PLAN_TEXT characters)
 PLAN_TEXT = 100
+ANSWERS = 2000      # answers kept (a query, its scope and page, per index state and time)
 RECHECK = 1.0       # seconds between a thread's looks at whether an index changed on disk
 
 
@@ -51,6 +52,8 @@ class SearchService:
         self._prefix_lock = threading.Lock()
         self._leaf_docs = {}
         self._plans = {}
+        self._answers = {}
+        self.max_answers = int(settings.get('shequ.search.answers', ANSWERS))
 
     # --- indexes ---------------------------------------------------------------------------
 
@@ -145,14 +148,52 @@ class SearchService:
 
         The top hit counts as used once a day per `visitor` (the client's address).
         """
-        results = Results(query=text)
         synonyms = synonyms_for(scope.county, self.synonyms_file)
         now = int(now if now is not None else time.time())
+        searchers = [(county, self.searcher(county)) for county in scope.counties]
+        key = self._answer_key(text, scope, filters, public, limit, offset, now, searchers)
+        found = self._answers.get(key)
+        if found is not None and found[0] is synonyms:     # `is`: an id can be reused
+            results = found[1].copy()
+        else:
+            results = self._search(text, scope, filters, public, limit, offset, now,
+                                   synonyms, searchers)
+            if not results.unavailable and len(text) <= PLAN_TEXT and self.max_answers:
+                if len(self._answers) >= self.max_answers:
+                    self._answers.clear()
+                self._answers[key] = (synonyms, results.copy())
+        if results.hits and offset == 0:
+            self.usage.hit(results.hits[0].path, visitor)
+        return results
+
+    def _answer_key(self, text, scope, filters, public, limit, offset, now, searchers):
+        """What an answer depends on: the question, the scope, and for each county the
+        state of its index and where `now` falls among its publish and expiry times."""
+        states = []
+        for county, searcher in searchers:
+            if searcher is None:
+                states.append((county, None))
+                continue
+            reader = searcher.reader()
+            state = self.reader_key(county, reader)
+            states.append((state, self._slot(state, reader, now)))
+        return (text, tuple(scope.counties), scope.path, tuple(scope.above),
+                repr(scope.hidden), tuple(scope.below_types), scope.level,
+                tuple(sorted((filters or {}).items())), public, limit, offset, tuple(states))
+
+    def _slot(self, state, reader, now):
+        """Where `now` falls among the index's publish and expiry times: answers and time
+        masks stay the same within one slot."""
+        moments = self.moments(state, reader)
+        return tuple(bisect.bisect_left(values, now) for values in moments) + (
+            tuple(bisect.bisect_right(values, now) for values in moments))
+
+    def _search(self, text, scope, filters, public, limit, offset, now, synonyms, searchers):
+        results = Results(query=text)
         wanted = offset + limit
         merged, facets = [], {name: Counter() for name in FACETS + ('level',)}
         words = set()
-        for county in scope.counties:
-            searcher = self.searcher(county)
+        for county, searcher in searchers:
             if searcher is None:
                 # a searcher proves the index is there; without one, ask the file system
                 if not self.ready(county):
@@ -187,8 +228,6 @@ class SearchService:
             hit.snippet = self._snippet(whoosh_hit, pattern)
         results.hits = [hit for hit, _w in page]
         results.facets = {name: counts.most_common() for name, counts in facets.items()}
-        if results.hits and offset == 0:
-            self.usage.hit(results.hits[0].path, visitor)
         return results
 
     def _run(self, county, searcher, plan, scope, filters, public, now, limit):
@@ -222,9 +261,7 @@ class SearchService:
         position of `now` among the index's publish and expiry times, so it stays exact."""
         reader = searcher.reader()
         key = self.reader_key(county, reader)
-        moments = self.moments(key, reader)
-        slot = tuple(bisect.bisect_left(values, now) for values in moments) + (
-            tuple(bisect.bisect_right(values, now) for values in moments))
+        slot = self._slot(key, reader, now)
         masks = [m for m in (hidden_mask(scope.hidden), public and not_yet_or_no_longer(now))
                  if m is not None and m is not False]
         if not public and scope.above:
