@@ -162,8 +162,8 @@ class SearchService:
                 if len(self._answers) >= self.max_answers:
                     self._answers.clear()
                 self._answers[key] = (synonyms, results.copy())
-        if results.hits and offset == 0:
-            self.usage.hit(results.hits[0].path, visitor)
+        if results.hits and offset == 0:        # the database only once a day per visitor
+            self.usage.hit_once(results.hits[0].path, visitor)
         return results
 
     def _answer_key(self, text, scope, filters, public, limit, offset, now, searchers):
