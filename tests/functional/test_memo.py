@@ -171,6 +171,16 @@ def test_the_layouts_crumbs_menu_and_contact_change_on_the_next_request(uncached
     assert chrome(anon.get(page))[1] == ['办事指南', '通知公告']
 
 
+def test_the_platform_homes_county_list_changes_on_the_next_request(uncached):
+    anon = TestApp(uncached.wsgi)
+    for _ in range(2):
+        counties = [a.text for a in anon.get('/').html.select('ul.tenant-list a')]
+    assert '孙吴县' in counties
+    with uncached.root() as root:
+        modify(root['sunwu'], uncached.registry, title='孙吴县（新）')
+    assert '孙吴县（新）' in [a.text for a in anon.get('/').html.select('ul.tenant-list a')]
+
+
 def test_a_memoised_panel_gets_each_requests_nonce(uncached):
     from shequ.duties.roster import china_now, write_days
     shift = {'start': '00:00', 'end': '23:59', 'name': '王值班', 'post': '网格员',

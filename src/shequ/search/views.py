@@ -195,16 +195,31 @@ class SearchViews:
                 'link': self.link}
 
     def link(self, **changes):
-        """This search's URL with some parameters changed (None removes one)."""
-        params = {k: v for k, v in self.request.GET.items() if k not in ('page', '_LOCALE_')}
+        """This search's URL with some parameters changed (None removes one).
+
+        A page asks for some twenty (one per facet value): the request's parameters are
+        read once and each `key=value` pair is encoded once."""
+        if self._search_url is None:        # as resource_url(…, query=params) makes it
+            self._search_url = self.request.resource_url(self.context, '@@search')
+            self._link_params = {k: v for k, v in self.request.GET.items()
+                                 if k not in ('page', '_LOCALE_')}
+            self._link_pairs = {}
+        params = dict(self._link_params)
         for key, value in changes.items():
             if value is None:
                 params.pop(key, None)
             else:
                 params[key] = value
-        if self._search_url is None:        # as resource_url(…, query=params) makes it
-            self._search_url = self.request.resource_url(self.context, '@@search')
-        return self._search_url + ('?' + urlencode(params, doseq=True) if params else '')
+        if not params:
+            return self._search_url
+        pairs = self._link_pairs
+        encoded = []
+        for item in params.items():
+            pair = pairs.get(item)
+            if pair is None:
+                pair = pairs[item] = urlencode([item], doseq=True)
+            encoded.append(pair)
+        return self._search_url + '?' + '&'.join(encoded)
 
 
 def staff_panel(tenant, request):

@@ -230,6 +230,16 @@ class Layout:
         return site.tenants() if isinstance(site, (Root, Tenant)) else []
 
     @reify
+    def subtenant_links(self):
+        """(title, url, kind label) of the tenants directly below the current site (the
+        platform home lists every county), shared by visitors without a login."""
+        site = self.site
+        if site is None:
+            return []
+        return visitor_value(self.request, site, 'layout.subtenant_links', lambda: [
+            (t.title, self.url(t), self.translate(t.kind_label)) for t in self.subtenants])
+
+    @reify
     def contact(self):
         """The effective contact block (address, phone, hours, email) of the tenant."""
         if self.tenant is None:

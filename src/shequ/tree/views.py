@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 @view_config(context=Root, renderer='templates/root.pt')
 def root_view(context, request):
-    return {'tenants': context.tenants()}
+    return {}       # the counties: `ui.subtenant_links` (shared by visitors)
 
 
 @notfound_view_config(renderer='templates/notfound.pt')
