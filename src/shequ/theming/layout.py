@@ -13,6 +13,7 @@ from zope.interface import Interface
 from ..clock import fmt
 from ..i18n import LOCALES, _, translate
 from ..pagecache.memo import visitor_value
+from ..security import SESSION_COOKIE
 from ..tree import (Root, Section, Tenant, find_tenant, path_url, setting_source,
                     shown_sections)
 from ..tree.settings import CONTACT_KEYS
@@ -100,8 +101,13 @@ class Layout:
 
     @reify
     def flash(self):
-        """Messages queued for this page (shown once)."""
-        session = self.request.session
+        """Messages queued for this page (shown once). A visitor without a session cookie
+        has none, unless this request queued them: the session is then not even looked at,
+        so what the page shows after this stays shareable (`memo.is_visitor`)."""
+        request = self.request
+        if 'session' not in request.__dict__ and SESSION_COOKIE not in request.cookies:
+            return []
+        session = request.session
         if not session.peek_flash():  # peeking does not set a cookie for every visitor
             return []
         return [self.translate(m) for m in session.pop_flash()]
