@@ -181,6 +181,33 @@ def test_the_platform_homes_county_list_changes_on_the_next_request(uncached):
     assert '孙吴县（新）' in [a.text for a in anon.get('/').html.select('ul.tenant-list a')]
 
 
+def test_search_results_shared_by_visitors_change_with_the_index(tmp_path):
+    """Shared search results are keyed by the answer's index state too: an item the
+    indexer process indexes after its commit shows on the next request after that."""
+    site = Site(tmp_path, **{'shequ.page_cache': 'off', 'shequ.index_inline': 'false'})
+    try:
+        site.load(BASE_FILE)
+        search = site.registry.search
+        search.recheck = 0          # the indexer is another process: look at once
+        search.indexer.apply_db(site.db)
+        page, q = COMMUNITY + '/@@search', {'q': '低保'}
+        anon = TestApp(site.wsgi)
+
+        def titles():
+            return [a.text for a in anon.get(page, q).html.select('ol.results h2 a')]
+        for _ in range(2):
+            assert '最低生活保障申请' in titles()
+        assert [k for k in get_memo(site.registry)._entries
+                if k[0] == 'html' and k[1][0] == 'search.results']
+        with site.root() as root:
+            modify(find(root, '/sunwu/services/dibao'), site.registry, title='低保申请（改）')
+        assert '低保申请（改）' not in titles()       # committed, not yet indexed
+        search.indexer.apply_db(site.db)              # as `shequ indexer` would
+        assert '低保申请（改）' in titles()
+    finally:
+        site.close()
+
+
 def test_a_memoised_panel_gets_each_requests_nonce(uncached):
     from shequ.duties.roster import china_now, write_days
     shift = {'start': '00:00', 'end': '23:59', 'name': '王值班', 'post': '网格员',

@@ -112,6 +112,7 @@ class Results:
     facets: dict = field(default_factory=dict)
     suggestion: str = None
     unavailable: list = field(default_factory=list)   # counties whose index is not ready
+    state: tuple = None     # what the answer depends on (`SearchService._answer_key`)
 
     def copy(self):
         """A copy to keep or hand out: its lists and hits are its own."""

@@ -162,6 +162,7 @@ class SearchService:
                 if len(self._answers) >= self.max_answers:
                     self._answers.clear()
                 self._answers[key] = (synonyms, results.copy())
+        results.state = key
         if results.hits and offset == 0:        # the database only once a day per visitor
             self.usage.hit_once(results.hits[0].path, visitor)
         return results

@@ -2,6 +2,7 @@
 
 from pyramid.encode import urlencode
 from pyramid.httpexceptions import HTTPBadRequest, HTTPFound
+from pyramid.renderers import render
 from pyramid.traversal import find_resource
 from pyramid.view import view_config
 
@@ -10,6 +11,7 @@ from ..extensions import get_extensions
 from ..content.listing import Page
 from ..i18n import _
 from ..pagecache import on_hit
+from ..pagecache.memo import visitor_html
 from ..security.audit import record
 from ..security.throttle import client_address
 from ..tree import (Root, Tenant, ancestor_paths, find_county, lineage_tenants, path_url,
@@ -184,15 +186,30 @@ class SearchViews:
     @view_config(context=Root, name='search', renderer='templates/search.pt')
     @view_config(context=Tenant, name='search', renderer='templates/search.pt')
     def html(self):
+        """The search page. Visitors without a login share the rendered results of each
+        URL and answer state (`pagecache.memo.visitor_html`)."""
         number = _int(self.request, 'page', 1, 1, 1000)
         scope, results, popular = self.run(PAGE_SIZE, (number - 1) * PAGE_SIZE)
-        return {'q': self.q, 'results': results,
+
+        def render_results():
+            return render('shequ.search:templates/search_results.pt', {
+                'q': self.q, 'results': results,
                 'pager': Page(range(results.total), number, PAGE_SIZE),
                 'hits': [self.describe(h, scope) for h in results.hits],
                 'popular': [self.describe(h, scope) for h in popular],
                 'facets': self.facets(results), 'active': dict(self.filters, level=self.level),
                 'suggest_url': self.link(q=results.suggestion, page=None),
-                'link': self.link}
+                'link': self.link}, request=self.request)
+        if not self.q:
+            html = ''
+        elif results.unavailable:
+            html = render_results()
+        else:
+            query = tuple(sorted(self.request.environ.get('QUERY_STRING', '').split('&')))
+            html = visitor_html(self.request, self.context,
+                                ('search.results', self.request.path_url, query),
+                                render_results, extra=(results.state,))
+        return {'q': self.q, 'results': results, 'results_html': html}
 
     def link(self, **changes):
         """This search's URL with some parameters changed (None removes one).
