@@ -98,11 +98,17 @@ class SearchViews:
         results = self.search.search(self.q, scope, self.filters, public=public,
                                      limit=limit, offset=offset,
                                      visitor=client_address(self.request))
-        popular = [] if results.hits or not self.q else self.search.most_used(scope, public)
         if results.hits and offset == 0:
             # the search counted its top hit; a cached copy of this answer counts it per hit
             on_hit(self.request, USAGE_HOOK, results.hits[0].path)
-        return scope, results, popular
+        return scope, results
+
+    def popular(self, scope, results):
+        """What is used most in scope, described, when the search found nothing."""
+        if results.hits or not self.q:
+            return []
+        public = public_only(self.request, self.context)
+        return [self.describe(h, scope) for h in self.search.most_used(scope, public)]
 
     def tenant_title(self, path):
         title = self._titles.get(path)
@@ -163,11 +169,11 @@ class SearchViews:
     def json(self):
         limit = _int(self.request, 'limit', PAGE_SIZE, 1, MAX_LIMIT)
         offset = _int(self.request, 'offset', 0, 0, 10000)
-        scope, results, popular = self.run(limit, offset)
+        scope, results = self.run(limit, offset)
         return {'query': self.q, 'total': results.total,
                 'results': [self.describe(h, scope) for h in results.hits],
                 'facets': self.facets(results), 'suggestion': results.suggestion,
-                'popular': [self.describe(h, scope) for h in popular],
+                'popular': self.popular(scope, results),
                 'complete': not results.unavailable}
 
     @view_config(context=Root, name='suggest.json', renderer='json')
@@ -189,14 +195,14 @@ class SearchViews:
         """The search page. Visitors without a login share the rendered results of each
         URL and answer state (`pagecache.memo.visitor_html`)."""
         number = _int(self.request, 'page', 1, 1, 1000)
-        scope, results, popular = self.run(PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        scope, results = self.run(PAGE_SIZE, (number - 1) * PAGE_SIZE)
 
         def render_results():
             return render('shequ.search:templates/search_results.pt', {
                 'q': self.q, 'results': results,
                 'pager': Page(range(results.total), number, PAGE_SIZE),
                 'hits': [self.describe(h, scope) for h in results.hits],
-                'popular': [self.describe(h, scope) for h in popular],
+                'popular': self.popular(scope, results),       # only when rendered
                 'facets': self.facets(results), 'active': dict(self.filters, level=self.level),
                 'suggest_url': self.link(q=results.suggestion, page=None),
                 'link': self.link}, request=self.request)
